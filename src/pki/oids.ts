@@ -1,0 +1,41 @@
+/**
+ * Every OID the product uses, in one place (conventions.md §4).
+ *
+ * The product's private arc is a UUID arc under 2.25 (ITU-T X.667 / RFC 4122 §4.4 "UUID OIDs"),
+ * which needs no registration and cannot collide with anyone else's.
+ */
+export const PRODUCT_ARC = '2.25.316439792148501594468024376345574696162';
+
+export const OID = {
+  // Algorithms
+  ecPublicKey: '1.2.840.10045.2.1',
+  prime256v1: '1.2.840.10045.3.1.7',
+  secp384r1: '1.3.132.0.34',
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
+  ecdsaWithSha384: '1.2.840.10045.4.3.3',
+  rsaEncryption: '1.2.840.113549.1.1.1',
+  sha256WithRsa: '1.2.840.113549.1.1.11',
+  ed25519: '1.3.101.112',
+  // Attribute types (X.520)
+  commonName: '2.5.4.3',
+  serialNumber: '2.5.4.5',
+  countryName: '2.5.4.6',
+  organizationName: '2.5.4.10',
+  organizationalUnitName: '2.5.4.11',
+  // PKCS#9
+  extensionRequest: '1.2.840.113549.1.9.14',
+  // Certificate extensions (RFC 5280 §4.2)
+  subjectKeyIdentifier: '2.5.29.14',
+  keyUsage: '2.5.29.15',
+  subjectAltName: '2.5.29.17',
+  basicConstraints: '2.5.29.19',
+  authorityKeyIdentifier: '2.5.29.35',
+  extKeyUsage: '2.5.29.37',
+  // RFC 4108 §5: HardwareModuleName in a SAN otherName (IEEE 802.1AR §8.10.4)
+  hardwareModuleName: '1.3.6.1.5.5.7.8.4',
+  // Product private extensions (documented in docs/pki-profile.md)
+  orderTerms: `${PRODUCT_ARC}.1.1`,
+  birthOrderId: `${PRODUCT_ARC}.1.2`,
+  /** Default hardware type arc: products without their own hwType OID get `${arc}.<n>`. */
+  hardwareTypeArc: `${PRODUCT_ARC}.2`,
+} as const;

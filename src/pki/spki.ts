@@ -1,0 +1,62 @@
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyAlgorithm } from './key-algorithm.js';
+import { OID } from './oids.js';
+import { DerError, children, contentOf, decodeOid, expectTag, readTlv, readTopLevel } from './der/der-reader.js';
+import { TAG } from './der/der-writer.js';
+
+export interface PublicKeyInfo {
+  algorithm: KeyAlgorithm;
+  /** RSA modulus size, curve size, or 256 for Ed25519 */
+  bits: number;
+  /** node:crypto key, validated (an EC point off the curve fails here) */
+  key: KeyObject;
+  /** SHA-1 of the subjectPublicKey BIT STRING content: RFC 5280 §4.2.1.2 method (1) */
+  keyIdentifier: Buffer;
+}
+
+/**
+ * Identify and validate a DER SubjectPublicKeyInfo. Throws DerError for anything that is not
+ * a well-formed key of a supported algorithm; an RSA key whose size is not exactly 2048 or
+ * 3072 bits is reported with its real size so policy can refuse it by name.
+ */
+export function inspectSpki(spki: Uint8Array): PublicKeyInfo & { rsaBits?: number } {
+  const top = readTopLevel(spki, 'SubjectPublicKeyInfo');
+  expectTag(spki, top, TAG.SEQUENCE, 'SubjectPublicKeyInfo');
+  const [algId, keyBits] = children(spki, top);
+  if (!algId || !keyBits) throw new DerError('SubjectPublicKeyInfo: missing fields');
+  expectTag(spki, keyBits, TAG.BIT_STRING, 'subjectPublicKey');
+  const [algOidTlv, params] = children(spki, expectTag(spki, algId, TAG.SEQUENCE, 'AlgorithmIdentifier'));
+  const algOid = decodeOid(contentOf(spki, expectTag(spki, algOidTlv, TAG.OID, 'algorithm')));
+  const bitsContent = contentOf(spki, keyBits);
+  if (bitsContent.length < 2 || bitsContent[0] !== 0) throw new DerError('subjectPublicKey: bad BIT STRING');
+  const keyIdentifier = createHash('sha1').update(bitsContent.subarray(1)).digest();
+
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  } catch (err) {
+    throw new DerError(`public key rejected: ${(err as Error).message}`);
+  }
+
+  if (algOid === OID.ecPublicKey) {
+    if (!params || params.tag !== TAG.OID) throw new DerError('EC key without a named curve');
+    const curve = decodeOid(contentOf(spki, params));
+    if (curve === OID.prime256v1) return { algorithm: 'ec-p256', bits: 256, key, keyIdentifier };
+    if (curve === OID.secp384r1) return { algorithm: 'ec-p384', bits: 384, key, keyIdentifier };
+    throw new DerError(`unsupported EC curve ${curve}`);
+  }
+  if (algOid === OID.ed25519) return { algorithm: 'ed25519', bits: 256, key, keyIdentifier };
+  if (algOid === OID.rsaEncryption) {
+    const rsaBits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    const algorithm: KeyAlgorithm = rsaBits === 3072 ? 'rsa-3072' : 'rsa-2048';
+    return { algorithm, bits: rsaBits, key, keyIdentifier, rsaBits };
+  }
+  throw new DerError(`unsupported public key algorithm ${algOid}`);
+}
+
+/** Key identifier alone (for issuers whose SPKI is trusted already). */
+export function keyIdentifierOf(spki: Uint8Array): Buffer {
+  const top = readTlv(spki, 0);
+  const [, keyBits] = children(spki, top);
+  return createHash('sha1').update(contentOf(spki, keyBits).subarray(1)).digest();
+}
