@@ -1,0 +1,84 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { HSM_PORT, type HsmPort } from '../../hsm/hsm.port.js';
+import { hsmSigner } from '../../hsm/hsm-signer.js';
+import { selfSignedRoot, issueSubordinate, type CaIdentity } from '../../pki/ca-certificates.js';
+import { encodeName } from '../../pki/name.js';
+import { readCertificate } from '../../pki/certificate-reader.js';
+import type { OrderTerms } from '../../pki/extensions.js';
+import { CENTRAL_CONFIG, CentralConfig } from '../../config/central-config.js';
+import { CaCertificateEntity } from '../database/entities.js';
+
+const YEAR_MS = 365.25 * 24 * 3600 * 1000;
+
+/** The brand hierarchy of system.md §3, each key generated inside central's token. */
+const HIERARCHY = [
+  { name: 'management-ca', cn: 'Management CA', pathLen: 0 as number | undefined, years: 10 },
+  { name: 'operational-ca', cn: 'Operational CA', pathLen: 0 as number | undefined, years: 10 },
+  { name: 'quota-signer', cn: 'Quota Signer', pathLen: undefined, years: 5 },
+] as const;
+
+@Injectable()
+export class CentralPkiService {
+  private readonly log = new Logger(CentralPkiService.name);
+  private root: CaIdentity | null = null;
+
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(HSM_PORT) private readonly hsm: HsmPort,
+    @Inject(CENTRAL_CONFIG) private readonly config: CentralConfig,
+  ) {}
+
+  /** Create the hierarchy on first start (idempotent: existing rows and keys are reused). */
+  async bootstrap(now = new Date()): Promise<void> {
+    const repo = this.ds.getRepository(CaCertificateEntity);
+    let rootRow = await repo.findOneBy({ name: 'brand-root' });
+    if (!rootRow) {
+      const key = this.hsm.findKey('brand-root') ?? this.hsm.generateKeyPair('brand-root', 'ec-p384');
+      const root = selfSignedRoot(
+        { organization: this.config.brand.organization, commonName: this.config.brand.rootCommonName },
+        hsmSigner(this.hsm, key),
+        { notBefore: now, notAfter: new Date(now.getTime() + 25 * YEAR_MS) },
+      );
+      rootRow = await repo.save({ name: 'brand-root', keyLabel: 'brand-root', certificate: root.certificate, createdAt: now.toISOString() });
+      this.log.log('brand root CA created in the HSM');
+    }
+    this.root = this.identity(rootRow);
+    for (const h of HIERARCHY) {
+      if (await repo.findOneBy({ name: h.name })) continue;
+      const key = this.hsm.findKey(h.name) ?? this.hsm.generateKeyPair(h.name, 'ec-p256');
+      const certificate = issueSubordinate(this.root, {
+        subject: encodeName({ organization: this.config.brand.organization, commonName: `${this.config.brand.organization} ${h.cn}` }),
+        spki: key.spki,
+        validity: { notBefore: now, notAfter: new Date(now.getTime() + h.years * YEAR_MS) },
+        pathLen: h.pathLen,
+      });
+      await repo.save({ name: h.name, keyLabel: h.name, certificate, createdAt: now.toISOString() });
+      this.log.log(`${h.name} created in the HSM`);
+    }
+  }
+
+  rootCertificate(): Buffer {
+    if (!this.root) throw new Error('central PKI not bootstrapped');
+    return this.root.certificate;
+  }
+
+  private identity(row: CaCertificateEntity): CaIdentity {
+    const key = this.hsm.findKey(row.keyLabel);
+    if (!key) throw new Error(`key ${row.keyLabel} of ${row.name} is missing from central's HSM`);
+    const parts = readCertificate(row.certificate);
+    return { subject: parts.subject, certificate: row.certificate, keyIdentifier: parts.subjectKeyIdentifier!, signer: hsmSigner(this.hsm, key) };
+  }
+
+  /** An Order CA: pathLen 0, the order's window as validity, its terms in a private extension (system.md §3). */
+  issueOrderCa(spki: Uint8Array, terms: OrderTerms, window: { notBefore: Date; notAfter: Date }): Buffer {
+    if (!this.root) throw new Error('central PKI not bootstrapped');
+    return issueSubordinate(this.root, {
+      subject: encodeName({ organization: this.config.brand.organization, commonName: `Order CA ${terms.orderId}` }),
+      spki,
+      validity: window,
+      pathLen: 0,
+      terms,
+    });
+  }
+}

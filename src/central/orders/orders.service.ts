@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { verifyCsr } from '../../pki/csr.js';
+import { readCertificate } from '../../pki/certificate-reader.js';
+import { InvalidInputError, DomainError } from '../../common/domain-error.js';
+import { CentralPkiService } from '../ca/central-pki.service.js';
+import { ProductionOrderEntity } from '../database/entities.js';
+import type { CreateOrderDto, OrderView } from './order.dto.js';
+
+export class OrderNotFoundError extends DomainError {
+  readonly code = 'ORDER_NOT_FOUND';
+  readonly status = 404;
+  readonly retryable = false;
+}
+export class OrderConflictError extends DomainError {
+  readonly code = 'ORDER_CONFLICT';
+  readonly status = 409;
+  readonly retryable = false;
+}
+
+@Injectable()
+export class OrdersService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly pki: CentralPkiService,
+  ) {}
+
+  async create(dto: CreateOrderDto, now = new Date()): Promise<OrderView> {
+    if (dto.serialFirst.length !== dto.serialLast.length || dto.serialFirst > dto.serialLast) {
+      throw new InvalidInputError('serialFirst and serialLast must have the same length and serialFirst <= serialLast');
+    }
+    if (new Date(dto.notAfter) <= new Date(dto.notBefore)) throw new InvalidInputError('notAfter must be after notBefore');
+    const repo = this.ds.getRepository(ProductionOrderEntity);
+    if (await repo.findOneBy({ orderId: dto.orderId })) throw new OrderConflictError(`order ${dto.orderId} exists already`);
+    const row = await repo.save({
+      ...dto,
+      notBefore: new Date(dto.notBefore).toISOString(),
+      notAfter: new Date(dto.notAfter).toISOString(),
+      status: 'created' as const,
+      orderCaCertificate: null,
+      createdAt: now.toISOString(),
+    });
+    return view(row);
+  }
+
+  async get(orderId: string, stationId?: string): Promise<ProductionOrderEntity> {
+    const row = await this.ds.getRepository(ProductionOrderEntity).findOneBy({ orderId });
+    // A station sees only its own orders; to it another station's order does not exist.
+    if (!row || (stationId && row.stationId !== stationId)) throw new OrderNotFoundError(`no order ${orderId}`);
+    return row;
+  }
+
+  async list(): Promise<OrderView[]> {
+    return (await this.ds.getRepository(ProductionOrderEntity).find({ order: { createdAt: 'ASC' } })).map(view);
+  }
+
+  /**
+   * Sign the station's Order CA. Idempotent for the same key (a station retrying after a lost
+   * answer gets the same certificate); a second, different key for one order is refused.
+   */
+  async signOrderCa(orderId: string, stationId: string, csrDer: Buffer): Promise<{ certificate: Buffer; chain: Buffer[] }> {
+    const order = await this.get(orderId, stationId);
+    const csr = verifyCsr(csrDer, ['ec-p256', 'ec-p384']);
+    if (order.orderCaCertificate) {
+      if (!readCertificate(order.orderCaCertificate).spki.equals(csr.spki)) {
+        throw new OrderConflictError(`order ${orderId} already has an Order CA for another key`);
+      }
+      return { certificate: order.orderCaCertificate, chain: [this.pki.rootCertificate()] };
+    }
+    const certificate = this.pki.issueOrderCa(
+      csr.spki,
+      { orderId, productModel: order.productModel, quota: order.quota, serialFirst: order.serialFirst, serialLast: order.serialLast },
+      { notBefore: new Date(order.notBefore), notAfter: new Date(order.notAfter) },
+    );
+    await this.ds.getRepository(ProductionOrderEntity).update({ orderId }, { orderCaCertificate: certificate, status: 'active' });
+    return { certificate, chain: [this.pki.rootCertificate()] };
+  }
+}
+
+export function view(row: ProductionOrderEntity): OrderView {
+  const { orderId, stationId, productModel, quota, serialFirst, serialLast, notBefore, notAfter, status } = row;
+  return { orderId, stationId, productModel, quota, serialFirst, serialLast, notBefore, notAfter, status };
+}

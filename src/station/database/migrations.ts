@@ -1,0 +1,32 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class StationInitial1763900000000 implements MigrationInterface {
+  name = 'StationInitial1763900000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE station_order (
+      order_id TEXT PRIMARY KEY NOT NULL, product_model TEXT NOT NULL, quota INTEGER NOT NULL CHECK (quota > 0),
+      issued INTEGER NOT NULL DEFAULT 0, serial_first TEXT NOT NULL, serial_last TEXT NOT NULL,
+      not_before TEXT NOT NULL, not_after TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('open','closed')),
+      ca_key_label TEXT NOT NULL, ca_certificate BLOB NOT NULL, upper_chain BLOB NOT NULL, created_at TEXT NOT NULL,
+      CHECK (issued <= quota))`);
+    await q.query(`CREATE TABLE issuance (
+      id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, order_id TEXT NOT NULL REFERENCES station_order(order_id),
+      device_serial TEXT NOT NULL, key_id TEXT NOT NULL, cert_serial TEXT NOT NULL, fingerprint TEXT, certificate BLOB,
+      status TEXT NOT NULL CHECK (status IN ('reserved','issued','injected','locked','spoiled')),
+      jig_id TEXT, slot INTEGER, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`);
+    await q.query(`CREATE UNIQUE INDEX idx_issuance_device_serial ON issuance (device_serial)`);
+    await q.query(`CREATE INDEX idx_issuance_order ON issuance (order_id, status)`);
+    await q.query(`CREATE TABLE device_refusal (
+      id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, device_serial TEXT, jig_id TEXT NOT NULL, slot INTEGER NOT NULL,
+      code TEXT NOT NULL, message TEXT NOT NULL, created_at TEXT NOT NULL)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE device_refusal');
+    await q.query('DROP TABLE issuance');
+    await q.query('DROP TABLE station_order');
+  }
+}
+
+export const STATION_MIGRATIONS = [StationInitial1763900000000];

@@ -1,0 +1,149 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { DataSource, type QueryRunner } from 'typeorm';
+import { randomSerial } from '../../pki/certificate.js';
+import type { VerifiedCsr } from '../../pki/csr.js';
+import { GroupCommitWriter } from '../database/group-commit.js';
+import { OrderRegistry, type ActiveOrder } from '../orders/order-registry.js';
+import { serialInRange } from '../orders/serial-range.js';
+import type { IssuanceStatus } from '../database/entities.js';
+import {
+  DuplicateSerialError,
+  NoOrderForProductError,
+  OrderNotOpenError,
+  QuotaExhaustedError,
+  SerialOutOfRangeError,
+} from './issuance.errors.js';
+
+export interface BirthCertificateRequest {
+  deviceSerial: string;
+  productModel: string;
+  csr: VerifiedCsr;
+  jigId?: string;
+  slot?: number;
+}
+
+export interface IssuedCertificate {
+  issuanceId: number;
+  orderId: string;
+  certificate: Buffer;
+  /** Order CA first, up to the brand root */
+  chain: Buffer[];
+  fingerprint: string;
+  /** true when this is the certificate issued earlier for the same device and key */
+  reused: boolean;
+}
+
+interface ExistingRow {
+  id: number;
+  order_id: string;
+  key_id: string;
+  certificate: Buffer | null;
+  fingerprint: string | null;
+  status: IssuanceStatus;
+}
+
+/**
+ * The issuance pipeline's durable core (system.md §5): policy → reserve quota → HSM signs →
+ * record committed. Two durable writes bracket the signature: the reservation (counted before
+ * the HSM is asked) and the certificate (stored before anyone can send it to a device).
+ */
+@Injectable()
+export class IssuanceService implements OnModuleDestroy {
+  private readonly log = new Logger(IssuanceService.name);
+  private readonly writer: GroupCommitWriter;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly orders: OrderRegistry,
+  ) {
+    this.writer = new GroupCommitWriter(ds);
+  }
+
+  async issue(req: BirthCertificateRequest, now = new Date()): Promise<IssuedCertificate> {
+    const keyId = req.csr.keyIdentifier.toString('hex');
+    const existing = await this.findBySerial(req.deviceSerial);
+    if (existing) return this.reuseOrRefuse(existing, keyId, req.deviceSerial);
+
+    const order = this.orders.findFor(req.productModel, req.deviceSerial, serialInRange);
+    if (!order) {
+      if (!this.orders.hasOpenOrderFor(req.productModel)) {
+        throw new NoOrderForProductError(`no open production order for product ${req.productModel}`);
+      }
+      throw new SerialOutOfRangeError(`device serial ${req.deviceSerial} is outside every open order's serial range for ${req.productModel}`);
+    }
+    this.checkWindow(order, now);
+
+    const certSerial = randomSerial();
+    const issuanceId = await this.writer.write((q) => this.reserve(q, order, req, keyId, certSerial.toString('hex'), now));
+    const signed = order.template.issue(
+      { serial: req.deviceSerial, algorithm: req.csr.algorithm, spki: req.csr.spki, keyIdentifier: req.csr.keyIdentifier },
+      now,
+    );
+    await this.writer.write((q) =>
+      q.query(`UPDATE issuance SET certificate = ?, fingerprint = ?, cert_serial = ?, status = 'issued', updated_at = ? WHERE id = ?`, [
+        signed.der,
+        signed.fingerprint,
+        signed.serialHex,
+        now.toISOString(),
+        issuanceId,
+      ]),
+    );
+    return { issuanceId, orderId: order.row.orderId, certificate: signed.der, chain: order.chain, fingerprint: signed.fingerprint, reused: false };
+  }
+
+  private async reserve(q: QueryRunner, order: ActiveOrder, req: BirthCertificateRequest, keyId: string, certSerial: string, now: Date): Promise<number> {
+    const counted = await q.query(`UPDATE station_order SET issued = issued + 1 WHERE order_id = ? AND status = 'open' AND issued < quota`, [order.row.orderId], true);
+    if (counted.affected !== 1) {
+      throw new QuotaExhaustedError(`order ${order.row.orderId} has no quota left (${order.row.quota} granted)`);
+    }
+    const ts = now.toISOString();
+    try {
+      const res = await q.query(
+        `INSERT INTO issuance (order_id, device_serial, key_id, cert_serial, status, jig_id, slot, created_at, updated_at) VALUES (?, ?, ?, ?, 'reserved', ?, ?, ?, ?)`,
+        [order.row.orderId, req.deviceSerial, keyId, certSerial, req.jigId ?? null, req.slot ?? null, ts, ts],
+        true,
+      );
+      return Number(res.raw);
+    } catch (err) {
+      if (/UNIQUE/.test(String(err))) throw new DuplicateSerialError(`device serial ${req.deviceSerial} was issued a certificate concurrently`);
+      throw err;
+    }
+  }
+
+  private reuseOrRefuse(row: ExistingRow, keyId: string, serial: string): IssuedCertificate {
+    if (row.key_id !== keyId) {
+      throw new DuplicateSerialError(`device serial ${serial} already has a birth certificate for another key: possible clone or duplicate serial`);
+    }
+    if (!row.certificate || !row.fingerprint || row.status === 'spoiled') {
+      throw new DuplicateSerialError(`device serial ${serial} has an unusable earlier issuance (${row.status}); a supervisor must review it`);
+    }
+    const order = this.orders.get(row.order_id);
+    if (!order) throw new OrderNotOpenError(`order ${row.order_id} of device ${serial} is no longer open`);
+    // Same device, same key: re-inject the same certificate, no new signature, no quota (system.md §4).
+    return { issuanceId: row.id, orderId: row.order_id, certificate: row.certificate, chain: order.chain, fingerprint: row.fingerprint, reused: true };
+  }
+
+  private checkWindow(order: ActiveOrder, now: Date): void {
+    if (now < new Date(order.row.notBefore) || now > new Date(order.row.notAfter)) {
+      throw new OrderNotOpenError(`order ${order.row.orderId} is valid from ${order.row.notBefore} to ${order.row.notAfter}`);
+    }
+  }
+
+  async findBySerial(serial: string): Promise<ExistingRow | null> {
+    const rows: ExistingRow[] = await this.ds.query(
+      `SELECT id, order_id, key_id, certificate, fingerprint, status FROM issuance WHERE device_serial = ?`,
+      [serial],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Lifecycle after issuance: injected (read back matched), locked (done), spoiled. */
+  async mark(issuanceId: number, status: Exclude<IssuanceStatus, 'reserved' | 'issued'>): Promise<void> {
+    await this.writer.write((q) => q.query(`UPDATE issuance SET status = ?, updated_at = ? WHERE id = ? AND status <> 'locked'`, [status, new Date().toISOString(), issuanceId]));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.writer.close();
+  }
+}
+
