@@ -114,7 +114,7 @@ export class IssuanceService implements OnModuleDestroy {
     if (row.key_id !== keyId) {
       throw new DuplicateSerialError(`device serial ${serial} already has a birth certificate for another key: possible clone or duplicate serial`);
     }
-    if (!row.certificate || !row.fingerprint || row.status === 'spoiled') {
+    if (!row.certificate || !row.fingerprint) {
       throw new DuplicateSerialError(`device serial ${serial} has an unusable earlier issuance (${row.status}); a supervisor must review it`);
     }
     const order = this.orders.get(row.order_id);
@@ -138,8 +138,15 @@ export class IssuanceService implements OnModuleDestroy {
   }
 
   /** Lifecycle after issuance: injected (read back matched), locked (done), spoiled. */
-  async mark(issuanceId: number, status: Exclude<IssuanceStatus, 'reserved' | 'issued'>): Promise<void> {
+  async mark(issuanceId: number, status: 'injected' | 'locked'): Promise<void> {
     await this.writer.write((q) => q.query(`UPDATE issuance SET status = ?, updated_at = ? WHERE id = ? AND status <> 'locked'`, [status, new Date().toISOString(), issuanceId]));
+  }
+
+  /** Signed, never confirmed on the device: still counted, reported, never given to another device. */
+  async spoilUnconfirmed(serial: string): Promise<void> {
+    await this.writer.write((q) =>
+      q.query(`UPDATE issuance SET status = 'spoiled', updated_at = ? WHERE device_serial = ? AND status = 'issued'`, [new Date().toISOString(), serial]),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,0 +1,214 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureSoftHsmToken } from '../hsm/softhsm-token.js';
+import { createPtyPair, type PtyPair } from '../../fixtures/device-simulator/pty-pair.js';
+import { startSimulator, type RunningSimulator } from '../../fixtures/device-simulator/start-simulator.js';
+import { freePort, httpJson, startProcess, startRedis, waitUntil, type RunningProcess } from './processes.js';
+
+export interface LineOptions {
+  stateDir: string;
+  devices: number;
+  jigs: number;
+  /** order quota; defaults to the number of devices */
+  quota?: number;
+  product?: string;
+  /** per-device misbehaviour, by 1-based device index (e.g. {3: 'bad-csr-signature'}) */
+  modes?: Record<number, string>;
+  /** progress lines for the person watching */
+  log?: (line: string) => void;
+}
+
+export interface SlotView {
+  jigId: string;
+  slot: number;
+  phase: string;
+  deviceSerial?: string;
+  code?: string;
+  message?: string;
+}
+
+export interface RunningLine {
+  stateDir: string;
+  stationUrl: string;
+  centralUrl: string;
+  adminToken: string;
+  orderId: string;
+  serials: string[];
+  redis: RunningProcess;
+  central: RunningProcess;
+  station: RunningProcess;
+  simulators: RunningSimulator[];
+  ptys: PtyPair[];
+  stop(): Promise<void>;
+}
+
+const DIST = fileURLToPath(new URL('../../', import.meta.url)); // dist/
+const MARKER = '.provisioning-demo-state';
+const TERMINAL = new Set(['done', 'failed', 'refused']);
+
+export const serialOf = (i: number): string => `SN${String(i).padStart(6, '0')}`;
+
+/** Refuse to wipe a folder this tool did not create. */
+function prepareStateDir(dir: string): void {
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    if (!existsSync(join(dir, MARKER))) throw new Error(`state dir ${dir} is not empty and was not made by the demo: choose another --state-dir`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, MARKER), 'created by npm run demo; safe to delete\n');
+}
+
+/**
+ * Bring up a whole line on embedded defaults: SoftHSM2 tokens, a private Redis, central, the
+ * station, one simulator process per jig on a socat pty pair; create and open an order.
+ */
+export async function startLine(opts: LineOptions): Promise<RunningLine> {
+  const say = opts.log ?? (() => undefined);
+  const dir = resolve(opts.stateDir);
+  prepareStateDir(dir);
+  const product = opts.product ?? 'thermo-1';
+  const orderId = `PO-${new Date().toISOString().slice(0, 10)}-${randomBytes(2).toString('hex')}`;
+  const adminToken = randomBytes(16).toString('hex');
+  const stationToken = randomBytes(16).toString('hex');
+  const pin = randomBytes(6).toString('hex');
+  const stopList: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const s of stopList.reverse()) await s().catch(() => undefined);
+  };
+
+  try {
+    say('HSM: initialising SoftHSM2 tokens "central" and "station"');
+    const hsmDir = join(dir, 'hsm');
+    const central = await ensureSoftHsmToken({ dir: hsmDir, tokenLabel: 'central', pin, soPin: randomBytes(6).toString('hex') });
+    await ensureSoftHsmToken({ dir: hsmDir, tokenLabel: 'station', pin, soPin: randomBytes(6).toString('hex') });
+    const hsmEnv = { SOFTHSM2_CONF: central.confPath };
+
+    const [redisPort, centralPort, stationPort] = [await freePort(), await freePort(), await freePort()];
+    say(`Redis: starting a private server on 127.0.0.1:${redisPort}`);
+    const redis = await startRedis(join(dir, 'redis'), redisPort, join(dir, 'logs', 'redis.log'));
+    stopList.push(() => redis.stop());
+
+    const centralConfig = join(dir, 'central', 'central.json');
+    mkdirSync(join(dir, 'central'), { recursive: true });
+    writeFileSync(
+      centralConfig,
+      JSON.stringify({
+        databasePath: join(dir, 'central', 'central.db'),
+        http: { host: '127.0.0.1', port: centralPort },
+        hsm: { modulePath: central.modulePath, tokenLabel: 'central', pin },
+        brand: { organization: 'Acme Devices', rootCommonName: 'Acme Devices Brand Root CA' },
+        adminToken,
+        stations: [{ stationId: 'line-1', apiToken: stationToken }],
+      }, null, 2),
+      { mode: 0o600 },
+    );
+    say('central: starting (brand root, management CA, operational CA, quota signer in its HSM)');
+    const centralProc = await startProcess({
+      name: 'central',
+      command: process.execPath,
+      args: [join(DIST, 'src/central/main.js')],
+      env: { ...hsmEnv, CENTRAL_CONFIG: centralConfig },
+      logFile: join(dir, 'logs', 'central.log'),
+      readyPattern: /READY central (\S+)/,
+    });
+    stopList.push(() => centralProc.stop());
+
+    const serials = Array.from({ length: opts.devices }, (_, i) => serialOf(i + 1));
+    await httpJson('POST', `${centralProc.ready}/api/orders`, {
+      orderId,
+      stationId: 'line-1',
+      productModel: product,
+      quota: opts.quota ?? opts.devices,
+      serialFirst: serialOf(1),
+      serialLast: serialOf(Math.max(opts.devices, 1) + 999),
+      notBefore: new Date(Date.now() - 60_000).toISOString(),
+      notAfter: new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString(),
+    }, adminToken);
+    say(`central: order ${orderId} for ${opts.quota ?? opts.devices} × ${product}`);
+
+    const ptys: PtyPair[] = [];
+    const simulators: RunningSimulator[] = [];
+    const jigs = [];
+    for (let j = 0; j < opts.jigs; j++) {
+      const jigId = `jig-${j + 1}`;
+      const devices = serials
+        .map((s, i) => ({ s, i }))
+        .filter(({ i }) => i % opts.jigs === j)
+        .map(({ s, i }) => `${s}:${product}${opts.modes?.[i + 1] ? `:${opts.modes[i + 1]}` : ''}`);
+      mkdirSync(join(dir, 'pty'), { recursive: true });
+      const pty = await createPtyPair(join(dir, 'pty'), jigId);
+      ptys.push(pty);
+      stopList.push(() => pty.close());
+      if (devices.length) {
+        const sim = await startSimulator({ port: pty.devicePath, jigId, stateDir: dir, devices: devices.join(',') });
+        simulators.push(sim);
+        stopList.push(() => sim.stop());
+      }
+      jigs.push({ id: jigId, path: pty.stationPath, baudRate: 115200, product, maxParallel: 4 });
+    }
+    say(`jigs: ${opts.jigs} simulated jigs on pseudo-terminals, ${opts.devices} devices`);
+
+    const stationConfig = join(dir, 'station', 'station.json');
+    mkdirSync(join(dir, 'station'), { recursive: true });
+    writeFileSync(
+      stationConfig,
+      JSON.stringify({
+        stationId: 'line-1',
+        databasePath: join(dir, 'station', 'station.db'),
+        http: { host: '127.0.0.1', port: stationPort },
+        redis: { host: '127.0.0.1', port: redisPort },
+        hsm: { modulePath: central.modulePath, tokenLabel: 'station', pin },
+        central: { url: centralProc.ready, apiToken: stationToken },
+        products: [{ model: product, keyAlgorithm: 'ec-p256', hardwareTypeOid: '2.25.316439792148501594468024376345574696162.2.1', organization: 'Acme Devices' }],
+        jigs,
+      }, null, 2),
+      { mode: 0o600 },
+    );
+    say('station: starting');
+    const station = await startProcess({
+      name: 'station',
+      command: process.execPath,
+      args: [join(DIST, 'src/station/main.js')],
+      env: { ...hsmEnv, STATION_CONFIG: stationConfig },
+      logFile: join(dir, 'logs', 'station.log'),
+      readyPattern: /READY station (\S+)/,
+    });
+    stopList.push(() => station.stop());
+    await httpJson('POST', `${station.ready}/api/orders/${orderId}/open`);
+    say(`station: order ${orderId} open (Order CA key generated in the station HSM, certificate signed by central)`);
+
+    return {
+      stateDir: dir,
+      stationUrl: station.ready,
+      centralUrl: centralProc.ready,
+      adminToken,
+      orderId,
+      serials,
+      redis,
+      central: centralProc,
+      station,
+      simulators,
+      ptys,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** Scan every jig and wait until each device is done, failed or refused. */
+export async function provisionAll(line: RunningLine, jigCount: number, expected: number, timeoutMs = 120_000): Promise<SlotView[]> {
+  for (let j = 1; j <= jigCount; j++) await httpJson('POST', `${line.stationUrl}/api/jigs/jig-${j}/scan`);
+  return waitUntil(
+    'every device to finish',
+    async () => {
+      const slots = await httpJson<SlotView[]>('GET', `${line.stationUrl}/api/jigs`);
+      return slots.length >= expected && slots.every((s) => TERMINAL.has(s.phase)) ? slots : undefined;
+    },
+    timeoutMs,
+    250,
+  );
+}

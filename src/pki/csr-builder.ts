@@ -1,0 +1,117 @@
+/**
+ * Builds a PKCS#10 CertificationRequest (RFC 2986) for a device key. Used by the device simulator
+ * (a device makes its CSR) and by tests; the station itself never makes device CSRs.
+ *
+ * pkijs lays out the ASN.1; node:crypto signs the CertificationRequestInfo DER directly, which
+ * covers P-256, P-384, Ed25519 and RSA alike without importing keys into WebCrypto.
+ */
+import { sign, type KeyObject } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { InvalidInputError } from '../common/domain-error.js';
+import { digestFor, type KeyAlgorithm } from './key-algorithm.js';
+
+// TODO(pki): move to the shared OID registry file once it exists (conventions: OIDs in one file).
+const OID = {
+  commonName: '2.5.4.3',
+  serialNumber: '2.5.4.5',
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
+  ecdsaWithSha384: '1.2.840.10045.4.3.3',
+  ed25519: '1.3.101.112',
+  sha256WithRsaEncryption: '1.2.840.113549.1.1.11',
+} as const;
+
+export interface CsrSubject {
+  /** Device serial, in subject serialNumber (X520SerialNumber is a PrintableString, RFC 5280 App. A). */
+  serialNumber: string;
+  commonName?: string;
+}
+
+export interface BuildCsrInput {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  algorithm: KeyAlgorithm;
+  subject: CsrSubject;
+  /** Test hook for the simulator's bad-csr-signature mode: flips one bit of the signature. */
+  corruptSignature?: boolean;
+}
+
+/** The KeyAlgorithm a node KeyObject is, or undefined for anything the product does not support. */
+export function keyAlgorithmOf(key: KeyObject): KeyAlgorithm | undefined {
+  const details = key.asymmetricKeyDetails;
+  switch (key.asymmetricKeyType) {
+    case 'ec':
+      return details?.namedCurve === 'prime256v1' ? 'ec-p256' : details?.namedCurve === 'secp384r1' ? 'ec-p384' : undefined;
+    case 'ed25519':
+      return 'ed25519';
+    case 'rsa':
+      return details?.modulusLength === 2048 ? 'rsa-2048' : details?.modulusLength === 3072 ? 'rsa-3072' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** pkijs keeps encodeTBS protected; this subclass exposes the bytes we sign. */
+class SignableCertificationRequest extends pkijs.CertificationRequest {
+  tbsDer(): Uint8Array {
+    return new Uint8Array(this.encodeTBS().toBER());
+  }
+}
+
+/** Returns the DER of a CSR signed by `privateKey` (proof of possession). */
+export async function buildCsr(input: BuildCsrInput): Promise<Uint8Array> {
+  const { privateKey, publicKey, algorithm, subject } = input;
+  if (keyAlgorithmOf(publicKey) !== algorithm) {
+    throw new InvalidInputError(`CSR key is ${keyAlgorithmOf(publicKey) ?? 'unsupported'}, expected ${algorithm}`);
+  }
+  if (!/^[A-Za-z0-9 '()+,\-./:=?]{1,64}$/.test(subject.serialNumber)) {
+    throw new InvalidInputError(`device serial "${subject.serialNumber}" is not 1..64 PrintableString characters`);
+  }
+
+  const csr = new SignableCertificationRequest();
+  csr.version = 0;
+  csr.subject = subjectName(subject);
+  const spki = publicKey.export({ type: 'spki', format: 'der' });
+  csr.subjectPublicKeyInfo = pkijs.PublicKeyInfo.fromBER(spki);
+  // RFC 2986 §4.1: attributes is not OPTIONAL; an empty [0] set is what OpenSSL emits too.
+  csr.attributes = [];
+
+  const tbs = csr.tbsDer();
+  const signature = new Uint8Array(sign(digestFor(algorithm), tbs, privateKey));
+  if (input.corruptSignature) signature[signature.length - 1] ^= 0x01;
+
+  csr.tbsView = tbs;
+  csr.signatureAlgorithm = signatureAlgorithmFor(algorithm);
+  csr.signatureValue = new asn1js.BitString({ valueHex: signature });
+  return new Uint8Array(csr.toSchema().toBER());
+}
+
+/**
+ * One attribute per RDN, as every CA and OpenSSL expect. (pkijs would put all typesAndValues into
+ * a single multi-valued RDN, printed "serialNumber=X + CN=Y", so the DER is built here.)
+ */
+function subjectName(subject: CsrSubject): pkijs.RelativeDistinguishedNames {
+  const attributes = [
+    new pkijs.AttributeTypeAndValue({ type: OID.serialNumber, value: new asn1js.PrintableString({ value: subject.serialNumber }) }),
+  ];
+  if (subject.commonName) {
+    attributes.push(new pkijs.AttributeTypeAndValue({ type: OID.commonName, value: new asn1js.Utf8String({ value: subject.commonName }) }));
+  }
+  const name = new asn1js.Sequence({ value: attributes.map((attribute) => new asn1js.Set({ value: [attribute.toSchema()] })) });
+  return pkijs.RelativeDistinguishedNames.fromBER(name.toBER());
+}
+
+function signatureAlgorithmFor(algorithm: KeyAlgorithm): pkijs.AlgorithmIdentifier {
+  switch (algorithm) {
+    case 'ec-p256':
+      return new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha256 });
+    case 'ec-p384':
+      return new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha384 });
+    case 'ed25519':
+      // RFC 8410 §3: parameters MUST be absent.
+      return new pkijs.AlgorithmIdentifier({ algorithmId: OID.ed25519 });
+    default:
+      // RFC 4055 §5: sha*WithRSAEncryption carries NULL parameters.
+      return new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256WithRsaEncryption, algorithmParams: new asn1js.Null() });
+  }
+}

@@ -1,0 +1,61 @@
+import { DomainError } from '../../common/domain-error.js';
+import { fromPem } from '../../pki/pem.js';
+import type { CentralClient, CentralOrderTerms } from './central-client.port.js';
+
+export class CentralUnavailableError extends DomainError {
+  readonly code = 'CENTRAL_UNAVAILABLE';
+  readonly status = 503;
+  readonly retryable = true;
+}
+export class CentralRefusedError extends DomainError {
+  readonly code = 'CENTRAL_REFUSED';
+  readonly retryable = false;
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export class HttpCentralClient implements CentralClient {
+  constructor(private readonly baseUrl: string, private readonly token: string, private readonly timeoutMs = 10_000) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      throw new CentralUnavailableError(`central at ${this.baseUrl} unreachable: ${(err as Error).message}`, { cause: err });
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { message?: string }).message ?? text;
+      } catch {
+        /* plain-text error body */
+      }
+      if (res.status >= 500) throw new CentralUnavailableError(`central answered ${res.status}: ${message}`);
+      throw new CentralRefusedError(res.status, `central refused ${method} ${path}: ${message}`);
+    }
+    return JSON.parse(text) as T;
+  }
+
+  getOrder(orderId: string): Promise<CentralOrderTerms> {
+    return this.call('GET', `/api/orders/${encodeURIComponent(orderId)}`);
+  }
+
+  async requestOrderCa(orderId: string, csr: Uint8Array): Promise<{ certificate: Buffer; chain: Buffer[] }> {
+    const r = await this.call<{ certificate: string; chain: string[] }>('POST', `/api/orders/${encodeURIComponent(orderId)}/order-ca`, {
+      csr: Buffer.from(csr).toString('base64'),
+    });
+    return { certificate: Buffer.from(r.certificate, 'base64'), chain: r.chain.map((c) => Buffer.from(c, 'base64')) };
+  }
+
+  async rootCertificate(): Promise<Buffer> {
+    return fromPem((await this.call<{ pem: string }>('GET', '/api/pki/root')).pem);
+  }
+}

@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { loadConfigFile } from '../config/validate-config.js';
+import { StationConfig, checkStationConfig } from '../config/station-config.js';
+import { ConfigError } from '../common/domain-error.js';
+import { createHttpApp } from '../common/http-app.js';
+import { StationModule } from './station.module.js';
+
+/** Station entry point: `STATION_CONFIG=path/to/station.json node dist/src/station/main.js` */
+async function main(): Promise<void> {
+  const path = process.env.STATION_CONFIG;
+  if (!path) throw new ConfigError('STATION_CONFIG must name the station config file');
+  const config = loadConfigFile(StationConfig, path);
+  const problems = checkStationConfig(config);
+  if (problems.length) throw new ConfigError(`${path} is invalid:\n  ${problems.join('\n  ')}`);
+  const app = await createHttpApp(StationModule.forConfig(config));
+  await app.listen(config.http.port, config.http.host);
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  Logger.log(`station ${config.stationId} listening on ${url}`, 'station');
+  process.stdout.write(`READY station ${url}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`station failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,103 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { HSM_PORT, type HsmPort } from '../../hsm/hsm.port.js';
+import { hsmSigner } from '../../hsm/hsm-signer.js';
+import { buildSignedCsr } from '../../pki/csr.js';
+import { encodeName } from '../../pki/name.js';
+import { readCertificate } from '../../pki/certificate-reader.js';
+import { toPem } from '../../pki/pem.js';
+import { verifyChain } from '../../pki/chain.js';
+import { STATION_CONFIG, StationConfig } from '../../config/station-config.js';
+import { InvalidInputError } from '../../common/domain-error.js';
+import { CENTRAL_CLIENT, type CentralClient } from '../central-client/central-client.port.js';
+import { StationOrderEntity } from '../database/entities.js';
+import { OrderRegistry } from './order-registry.js';
+
+export interface OrderSummary {
+  orderId: string;
+  productModel: string;
+  quota: number;
+  issued: number;
+  left: number;
+  serialFirst: string;
+  serialLast: string;
+  notAfter: string;
+  status: string;
+}
+
+/**
+ * Opens a production order on this station (system.md §3): the Order CA key is generated in
+ * the station's HSM, central signs its CSR, and the certificate is checked to hold our key and
+ * chain to the brand root before the order may issue.
+ */
+@Injectable()
+export class StationOrdersService {
+  private readonly log = new Logger(StationOrdersService.name);
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly registry: OrderRegistry,
+    @Inject(HSM_PORT) private readonly hsm: HsmPort,
+    @Inject(CENTRAL_CLIENT) private readonly central: CentralClient,
+    @Inject(STATION_CONFIG) private readonly config: StationConfig,
+  ) {}
+
+  async open(orderId: string): Promise<OrderSummary> {
+    const repo = this.ds.getRepository(StationOrderEntity);
+    const existing = await repo.findOneBy({ orderId });
+    if (existing) return summary(existing);
+
+    const terms = await this.central.getOrder(orderId);
+    if (terms.stationId !== this.config.stationId) throw new InvalidInputError(`order ${orderId} is for station ${terms.stationId}`);
+    this.registry.product(terms.productModel); // throws if this line does not build the product
+
+    // A key left by an interrupted open (no row yet) is reused: central signs the same key again.
+    const label = `order-ca:${orderId}`;
+    const key = this.hsm.findKey(label) ?? this.hsm.generateKeyPair(label, 'ec-p256');
+    const csr = buildSignedCsr(hsmSigner(this.hsm, key), encodeName({ commonName: `Order CA ${orderId}` }));
+    const { certificate, chain } = await this.central.requestOrderCa(orderId, csr);
+    const root = await this.central.rootCertificate();
+
+    if (!readCertificate(certificate).spki.equals(Buffer.from(key.spki))) {
+      throw new InvalidInputError(`central returned an Order CA certificate for another key`);
+    }
+    verifyChain([certificate, ...chain], root);
+
+    const row = await repo.save({
+      orderId,
+      productModel: terms.productModel,
+      quota: terms.quota,
+      issued: 0,
+      serialFirst: terms.serialFirst,
+      serialLast: terms.serialLast,
+      notBefore: terms.notBefore,
+      notAfter: terms.notAfter,
+      status: 'open' as const,
+      caKeyLabel: label,
+      caCertificate: certificate,
+      upperChain: Buffer.from(chain.map((c) => toPem(c)).join(''), 'utf8'),
+      createdAt: new Date().toISOString(),
+    });
+    this.registry.activate(row);
+    this.log.log(`order ${orderId} open: ${terms.quota} × ${terms.productModel}, serials ${terms.serialFirst}..${terms.serialLast}`);
+    return summary(row);
+  }
+
+  async list(): Promise<OrderSummary[]> {
+    return (await this.ds.getRepository(StationOrderEntity).find({ order: { createdAt: 'ASC' } })).map(summary);
+  }
+}
+
+function summary(r: StationOrderEntity): OrderSummary {
+  return {
+    orderId: r.orderId,
+    productModel: r.productModel,
+    quota: r.quota,
+    issued: r.issued,
+    left: r.quota - r.issued,
+    serialFirst: r.serialFirst,
+    serialLast: r.serialLast,
+    notAfter: r.notAfter,
+    status: r.status,
+  };
+}

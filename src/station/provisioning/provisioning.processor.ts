@@ -1,0 +1,62 @@
+import { Logger } from '@nestjs/common';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { DomainError } from '../../common/domain-error.js';
+import { IssuanceService } from '../issuance/issuance.service.js';
+import { ProvisionDeviceService, type ProvisionOutcome } from './provision-device.service.js';
+import { PROVISIONING_QUEUE, type ProvisionJob } from './provisioning.queue.js';
+import { RefusalLog } from './refusal-log.js';
+import { SlotBoard } from './slot-board.js';
+import { LineMetrics } from './line-metrics.js';
+
+/**
+ * Runs provisioning jobs. A policy refusal (non-retryable domain error) ends the job at once;
+ * anything else is retried with backoff, and on the last failed try the slot is marked failed
+ * and a certificate that was signed but never confirmed on the device is counted as spoiled.
+ */
+@Processor(PROVISIONING_QUEUE, { concurrency: 64 })
+export class ProvisioningProcessor extends WorkerHost {
+  private readonly log = new Logger(ProvisioningProcessor.name);
+
+  constructor(
+    private readonly provisioner: ProvisionDeviceService,
+    private readonly board: SlotBoard,
+    private readonly refusals: RefusalLog,
+    private readonly issuance: IssuanceService,
+    private readonly metrics: LineMetrics,
+  ) {
+    super();
+  }
+
+  async process(job: Job<ProvisionJob>): Promise<ProvisionOutcome> {
+    const { jigId, slot } = job.data;
+    this.board.set(jigId, slot, { attempts: job.attemptsMade + 1 });
+    try {
+      const outcome = await this.provisioner.provision(jigId, slot);
+      this.metrics.recordSuccess(outcome);
+      return outcome;
+    } catch (err) {
+      const domain = err instanceof DomainError ? err : null;
+      const code = domain?.code ?? 'INTERNAL';
+      const message = err instanceof Error ? err.message : String(err);
+      const serial = this.board.get(jigId, slot)?.deviceSerial ?? null;
+      if (domain && !domain.retryable) {
+        this.board.set(jigId, slot, { phase: 'refused', code, message });
+        await this.refusals.record({ deviceSerial: serial, jigId, slot, code, message });
+        this.metrics.recordRefusal(code);
+        throw new UnrecoverableError(`${code}: ${message}`);
+      }
+      const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (!last) {
+        this.board.set(jigId, slot, { phase: 'retrying', code, message });
+        throw err;
+      }
+      this.board.set(jigId, slot, { phase: 'failed', code, message });
+      await this.refusals.record({ deviceSerial: serial, jigId, slot, code, message });
+      if (serial) await this.issuance.spoilUnconfirmed(serial);
+      this.metrics.recordFailure(code);
+      this.log.warn(`jig ${jigId} slot ${slot} failed: ${message}`);
+      throw err;
+    }
+  }
+}

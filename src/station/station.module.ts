@@ -1,0 +1,72 @@
+import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { DataSource } from 'typeorm';
+import { STATION_CONFIG, type StationConfig } from '../config/station-config.js';
+import { hsmProvider } from '../hsm/hsm.provider.js';
+import { HSM_PORT, type HsmPort } from '../hsm/hsm.port.js';
+import { HealthController } from '../common/health.controller.js';
+import { openStationDatabase } from './database/data-source.js';
+import { OrderRegistry } from './orders/order-registry.js';
+import { StationOrdersService } from './orders/station-orders.service.js';
+import { IssuanceService } from './issuance/issuance.service.js';
+import { CENTRAL_CLIENT } from './central-client/central-client.port.js';
+import { HttpCentralClient } from './central-client/http-central.client.js';
+import { SlotBoard } from './provisioning/slot-board.js';
+import { JigManager, JIG_TRANSPORT_FACTORY, serialTransportFactory, type JigTransportFactory } from './provisioning/jig-manager.js';
+import { ProvisionDeviceService } from './provisioning/provision-device.service.js';
+import { ProvisioningProcessor } from './provisioning/provisioning.processor.js';
+import { BullmqProvisioningQueue } from './provisioning/bullmq-provisioning.queue.js';
+import { PROVISIONING_QUEUE, PROVISIONING_QUEUE_PORT } from './provisioning/provisioning.queue.js';
+import { RefusalLog } from './provisioning/refusal-log.js';
+import { LineMetrics } from './provisioning/line-metrics.js';
+import { StationController } from './api/station.controller.js';
+import { StaticUiController } from './api/static-ui.controller.js';
+
+@Module({})
+export class StationModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly registry: OrderRegistry,
+    private readonly ds: DataSource,
+    @Inject(HSM_PORT) private readonly hsm: HsmPort,
+  ) {}
+
+  static forConfig(config: StationConfig, transports: JigTransportFactory = serialTransportFactory): DynamicModule {
+    return {
+      module: StationModule,
+      imports: [
+        BullModule.forRoot({
+          connection: { host: config.redis.host, port: config.redis.port, maxRetriesPerRequest: null },
+          prefix: config.queuePrefix ?? `station-${config.stationId}`,
+        }),
+        BullModule.registerQueue({ name: PROVISIONING_QUEUE }),
+      ],
+      controllers: [StationController, HealthController, StaticUiController],
+      providers: [
+        { provide: STATION_CONFIG, useValue: config },
+        { provide: DataSource, useFactory: () => openStationDatabase(config.databasePath) },
+        hsmProvider(STATION_CONFIG),
+        { provide: CENTRAL_CLIENT, useValue: new HttpCentralClient(config.central.url, config.central.apiToken) },
+        { provide: JIG_TRANSPORT_FACTORY, useValue: transports },
+        { provide: PROVISIONING_QUEUE_PORT, useClass: BullmqProvisioningQueue },
+        OrderRegistry,
+        StationOrdersService,
+        IssuanceService,
+        SlotBoard,
+        JigManager,
+        ProvisionDeviceService,
+        ProvisioningProcessor,
+        RefusalLog,
+        LineMetrics,
+      ],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.registry.load();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.ds.destroy().catch(() => undefined);
+    this.hsm.close();
+  }
+}
