@@ -16,6 +16,10 @@ export interface LineOptions {
   product?: string;
   /** per-device misbehaviour, by 1-based device index (e.g. {3: 'bad-csr-signature'}) */
   modes?: Record<number, string>;
+  /** provisioning attempts per device before it is marked failed (station default 5) */
+  attempts?: number;
+  /** serials to give devices instead of the generated ones, by 1-based index (duplicates make clones) */
+  serialOverrides?: Record<number, string>;
   /** progress lines for the person watching */
   log?: (line: string) => void;
 }
@@ -115,7 +119,7 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
     });
     stopList.push(() => centralProc.stop());
 
-    const serials = Array.from({ length: opts.devices }, (_, i) => serialOf(i + 1));
+    const serials = Array.from({ length: opts.devices }, (_, i) => opts.serialOverrides?.[i + 1] ?? serialOf(i + 1));
     await httpJson('POST', `${centralProc.ready}/api/orders`, {
       orderId,
       stationId: 'line-1',
@@ -163,6 +167,7 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
         central: { url: centralProc.ready, apiToken: stationToken },
         products: [{ model: product, keyAlgorithm: 'ec-p256', hardwareTypeOid: '2.25.316439792148501594468024376345574696162.2.1', organization: 'Acme Devices' }],
         jigs,
+        ...(opts.attempts ? { provisioningAttempts: opts.attempts } : {}),
       }, null, 2),
       { mode: 0o600 },
     );

@@ -101,7 +101,8 @@ export function algorithmOf(lib: Lib, session: Handle, handle: Handle): KeyAlgor
   }
   if (keyType === CKK_EC_EDWARDS) {
     const params = attr(lib, session, handle, pkcs11js.CKA_EC_PARAMS);
-    // Keys made by other tools may name the curve instead of giving its OID.
+    // SoftHSM2 2.6.1 reports the private half's params as the name "edwards25519" even when the
+    // pair was generated with the OID (the public half echoes the request); other tools use either.
     return params.equals(OID.ed25519) || params.equals(EDWARDS25519_NAME) ? 'ed25519' : null;
   }
   if (keyType === pkcs11js.CKK_RSA) {

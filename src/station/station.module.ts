@@ -6,6 +6,7 @@ import { hsmProvider } from '../hsm/hsm.provider.js';
 import { HSM_PORT, type HsmPort } from '../hsm/hsm.port.js';
 import { HealthController } from '../common/health.controller.js';
 import { openStationDatabase } from './database/data-source.js';
+import { GroupCommitWriter } from './database/group-commit.js';
 import { OrderRegistry } from './orders/order-registry.js';
 import { StationOrdersService } from './orders/station-orders.service.js';
 import { IssuanceService } from './issuance/issuance.service.js';
@@ -44,6 +45,8 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
       providers: [
         { provide: STATION_CONFIG, useValue: config },
         { provide: DataSource, useFactory: () => openStationDatabase(config.databasePath) },
+        // opened after the DataSource, so the schema is migrated before the hot path writes
+        { provide: GroupCommitWriter, inject: [DataSource], useFactory: () => GroupCommitWriter.open(config.databasePath) },
         hsmProvider(STATION_CONFIG),
         { provide: CENTRAL_CLIENT, useValue: new HttpCentralClient(config.central.url, config.central.apiToken) },
         { provide: JIG_TRANSPORT_FACTORY, useValue: transports },

@@ -9,7 +9,7 @@ export class StationInitial1763900000000 implements MigrationInterface {
       issued INTEGER NOT NULL DEFAULT 0, serial_first TEXT NOT NULL, serial_last TEXT NOT NULL,
       not_before TEXT NOT NULL, not_after TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('open','closed')),
       ca_key_label TEXT NOT NULL, ca_certificate BLOB NOT NULL, upper_chain BLOB NOT NULL, created_at TEXT NOT NULL,
-      CHECK (issued <= quota))`);
+      CONSTRAINT quota_not_exceeded CHECK (issued <= quota))`);
     await q.query(`CREATE TABLE issuance (
       id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, order_id TEXT NOT NULL REFERENCES station_order(order_id),
       device_serial TEXT NOT NULL, key_id TEXT NOT NULL, cert_serial TEXT NOT NULL, fingerprint TEXT, certificate BLOB,
@@ -17,6 +17,14 @@ export class StationInitial1763900000000 implements MigrationInterface {
       jig_id TEXT, slot INTEGER, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`);
     await q.query(`CREATE UNIQUE INDEX idx_issuance_device_serial ON issuance (device_serial)`);
     await q.query(`CREATE INDEX idx_issuance_order ON issuance (order_id, status)`);
+    // Quota is counted by the database in the same statement that reserves the issuance: the
+    // INSERT and the count succeed or fail together (a refused INSERT undoes the count), and the
+    // CHECK on station_order refuses the (N+1)th reservation under any concurrency.
+    await q.query(`CREATE TRIGGER issuance_reserves_quota BEFORE INSERT ON issuance
+      BEGIN
+        SELECT RAISE(ABORT, 'ORDER_NOT_OPEN') WHERE (SELECT status FROM station_order WHERE order_id = NEW.order_id) IS NOT 'open';
+        UPDATE station_order SET issued = issued + 1 WHERE order_id = NEW.order_id;
+      END`);
     await q.query(`CREATE TABLE device_refusal (
       id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, device_serial TEXT, jig_id TEXT NOT NULL, slot INTEGER NOT NULL,
       code TEXT NOT NULL, message TEXT NOT NULL, created_at TEXT NOT NULL)`);

@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { DataSource, type QueryRunner } from 'typeorm';
-import { randomSerial } from '../../pki/certificate.js';
+import { DataSource } from 'typeorm';
 import type { VerifiedCsr } from '../../pki/csr.js';
 import { GroupCommitWriter } from '../database/group-commit.js';
 import { OrderRegistry, type ActiveOrder } from '../orders/order-registry.js';
@@ -50,22 +49,18 @@ interface ExistingRow {
 @Injectable()
 export class IssuanceService implements OnModuleDestroy {
   private readonly log = new Logger(IssuanceService.name);
-  private readonly writer: GroupCommitWriter;
-
   constructor(
     private readonly ds: DataSource,
     private readonly orders: OrderRegistry,
-  ) {
-    this.writer = new GroupCommitWriter(ds);
-  }
+    private readonly writer: GroupCommitWriter,
+  ) {}
 
   async issue(req: BirthCertificateRequest, now = new Date()): Promise<IssuedCertificate> {
     const keyId = req.csr.keyIdentifier.toString('hex');
-    const existing = await this.findBySerial(req.deviceSerial);
-    if (existing) return this.reuseOrRefuse(existing, keyId, req.deviceSerial);
-
     const order = this.orders.findFor(req.productModel, req.deviceSerial, serialInRange);
     if (!order) {
+      const existing = await this.findBySerial(req.deviceSerial);
+      if (existing) return this.reuseOrRefuse(existing, keyId, req.deviceSerial);
       if (!this.orders.hasOpenOrderFor(req.productModel)) {
         throw new NoOrderForProductError(`no open production order for product ${req.productModel}`);
       }
@@ -73,41 +68,39 @@ export class IssuanceService implements OnModuleDestroy {
     }
     this.checkWindow(order, now);
 
-    const certSerial = randomSerial();
-    const issuanceId = await this.writer.write((q) => this.reserve(q, order, req, keyId, certSerial.toString('hex'), now));
+    // Reserve first (counted, durable), then sign: a crash after the signature can never leave
+    // a signature the records do not account for. One statement: the trigger counts the quota.
+    const ts = now.toISOString();
+    let issuanceId: number;
+    try {
+      const res = await this.writer.write(
+        `INSERT INTO issuance (order_id, device_serial, key_id, cert_serial, status, jig_id, slot, created_at, updated_at) VALUES (?, ?, ?, '', 'reserved', ?, ?, ?, ?)`,
+        [order.row.orderId, req.deviceSerial, keyId, req.jigId ?? null, req.slot ?? null, ts, ts],
+      );
+      issuanceId = res.lastID;
+    } catch (err) {
+      const text = String(err);
+      if (/UNIQUE constraint failed: issuance.device_serial/.test(text)) {
+        const existing = await this.findBySerial(req.deviceSerial);
+        if (existing) return this.reuseOrRefuse(existing, keyId, req.deviceSerial);
+      }
+      if (/quota_not_exceeded/.test(text)) throw new QuotaExhaustedError(`order ${order.row.orderId} has no quota left (${order.row.quota} granted)`);
+      if (/ORDER_NOT_OPEN/.test(text)) throw new OrderNotOpenError(`order ${order.row.orderId} is closed`);
+      throw err;
+    }
+
     const signed = order.template.issue(
       { serial: req.deviceSerial, algorithm: req.csr.algorithm, spki: req.csr.spki, keyIdentifier: req.csr.keyIdentifier },
       now,
     );
-    await this.writer.write((q) =>
-      q.query(`UPDATE issuance SET certificate = ?, fingerprint = ?, cert_serial = ?, status = 'issued', updated_at = ? WHERE id = ?`, [
-        signed.der,
-        signed.fingerprint,
-        signed.serialHex,
-        now.toISOString(),
-        issuanceId,
-      ]),
-    );
+    await this.writer.write(`UPDATE issuance SET certificate = ?, fingerprint = ?, cert_serial = ?, status = 'issued', updated_at = ? WHERE id = ?`, [
+      signed.der,
+      signed.fingerprint,
+      signed.serialHex,
+      ts,
+      issuanceId,
+    ]);
     return { issuanceId, orderId: order.row.orderId, certificate: signed.der, chain: order.chain, fingerprint: signed.fingerprint, reused: false };
-  }
-
-  private async reserve(q: QueryRunner, order: ActiveOrder, req: BirthCertificateRequest, keyId: string, certSerial: string, now: Date): Promise<number> {
-    const counted = await q.query(`UPDATE station_order SET issued = issued + 1 WHERE order_id = ? AND status = 'open' AND issued < quota`, [order.row.orderId], true);
-    if (counted.affected !== 1) {
-      throw new QuotaExhaustedError(`order ${order.row.orderId} has no quota left (${order.row.quota} granted)`);
-    }
-    const ts = now.toISOString();
-    try {
-      const res = await q.query(
-        `INSERT INTO issuance (order_id, device_serial, key_id, cert_serial, status, jig_id, slot, created_at, updated_at) VALUES (?, ?, ?, ?, 'reserved', ?, ?, ?, ?)`,
-        [order.row.orderId, req.deviceSerial, keyId, certSerial, req.jigId ?? null, req.slot ?? null, ts, ts],
-        true,
-      );
-      return Number(res.raw);
-    } catch (err) {
-      if (/UNIQUE/.test(String(err))) throw new DuplicateSerialError(`device serial ${req.deviceSerial} was issued a certificate concurrently`);
-      throw err;
-    }
   }
 
   private reuseOrRefuse(row: ExistingRow, keyId: string, serial: string): IssuedCertificate {
@@ -139,14 +132,12 @@ export class IssuanceService implements OnModuleDestroy {
 
   /** Lifecycle after issuance: injected (read back matched), locked (done), spoiled. */
   async mark(issuanceId: number, status: 'injected' | 'locked'): Promise<void> {
-    await this.writer.write((q) => q.query(`UPDATE issuance SET status = ?, updated_at = ? WHERE id = ? AND status <> 'locked'`, [status, new Date().toISOString(), issuanceId]));
+    await this.writer.write(`UPDATE issuance SET status = ?, updated_at = ? WHERE id = ? AND status <> 'locked'`, [status, new Date().toISOString(), issuanceId]);
   }
 
   /** Signed, never confirmed on the device: still counted, reported, never given to another device. */
   async spoilUnconfirmed(serial: string): Promise<void> {
-    await this.writer.write((q) =>
-      q.query(`UPDATE issuance SET status = 'spoiled', updated_at = ? WHERE device_serial = ? AND status = 'issued'`, [new Date().toISOString(), serial]),
-    );
+    await this.writer.write(`UPDATE issuance SET status = 'spoiled', updated_at = ? WHERE device_serial = ? AND status = 'issued'`, [new Date().toISOString(), serial]);
   }
 
   async onModuleDestroy(): Promise<void> {

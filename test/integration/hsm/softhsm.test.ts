@@ -191,23 +191,25 @@ describe('SoftHSM2 specifics', () => {
       assert.ok(verify(null, DATA, { key: Buffer.from(key.spki), format: 'der', type: 'spki' }, hsm.sign(key, DATA)));
     }));
 
-  it('ok counter updates leave exactly one data object, and a half-done update reads the larger value', () =>
+  it('ok counter updates leave exactly one data object, and leftovers of an interrupted update read as the largest value', () =>
     withSoftHsm(({ hsm, modulePath }) => {
       const counterObjects = (): Buffer[] => withRaw(modulePath, (lib, session) =>
         findAll(lib, session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_DATA }, { type: pkcs11js.CKA_LABEL, value: 'issued' }]));
       for (const v of [1n, 2n, 3n]) hsm.writeCounter('issued', v);
       assert.equal(counterObjects().length, 1);
-      // Simulate a crash between "create new" and "destroy old": a second object with a newer value.
+      // Simulate crashes between "create new" and "destroy old": leftover objects, higher and lower.
       withRaw(modulePath, (lib, session) => {
-        const value = Buffer.alloc(8);
-        value.writeBigUInt64BE(4n);
-        lib.C_CreateObject(session, [
-          { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_DATA }, { type: pkcs11js.CKA_TOKEN, value: true },
-          { type: pkcs11js.CKA_PRIVATE, value: true }, { type: pkcs11js.CKA_APPLICATION, value: 'birthcert-counter' },
-          { type: pkcs11js.CKA_LABEL, value: 'issued' }, { type: pkcs11js.CKA_VALUE, value },
-        ]);
+        for (const v of [5n, 1n, 9n, 2n, 7n]) {
+          const value = Buffer.alloc(8);
+          value.writeBigUInt64BE(v);
+          lib.C_CreateObject(session, [
+            { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_DATA }, { type: pkcs11js.CKA_TOKEN, value: true },
+            { type: pkcs11js.CKA_PRIVATE, value: true }, { type: pkcs11js.CKA_APPLICATION, value: 'birthcert-counter' },
+            { type: pkcs11js.CKA_LABEL, value: 'issued' }, { type: pkcs11js.CKA_VALUE, value },
+          ]);
+        }
       });
-      assert.equal(hsm.readCounter('issued'), 4n);
+      assert.equal(hsm.readCounter('issued'), 9n, 'the largest of the values left behind');
       hsm.writeCounter('issued', 5n);
       assert.equal(counterObjects().length, 1);
       assert.equal(hsm.readCounter('issued'), 5n);
