@@ -10,16 +10,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InvalidInputError } from '../common/domain-error.js';
 import { digestFor, type KeyAlgorithm } from './key-algorithm.js';
-
-// TODO(pki): move to the shared OID registry file once it exists (conventions: OIDs in one file).
-const OID = {
-  commonName: '2.5.4.3',
-  serialNumber: '2.5.4.5',
-  ecdsaWithSha256: '1.2.840.10045.4.3.2',
-  ecdsaWithSha384: '1.2.840.10045.4.3.3',
-  ed25519: '1.3.101.112',
-  sha256WithRsaEncryption: '1.2.840.113549.1.1.11',
-} as const;
+import { OID } from './oids.js';
 
 export interface CsrSubject {
   /** Device serial, in subject serialNumber (X520SerialNumber is a PrintableString, RFC 5280 App. A). */
@@ -112,6 +103,6 @@ function signatureAlgorithmFor(algorithm: KeyAlgorithm): pkijs.AlgorithmIdentifi
       return new pkijs.AlgorithmIdentifier({ algorithmId: OID.ed25519 });
     default:
       // RFC 4055 §5: sha*WithRSAEncryption carries NULL parameters.
-      return new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256WithRsaEncryption, algorithmParams: new asn1js.Null() });
+      return new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256WithRsa, algorithmParams: new asn1js.Null() });
   }
 }

@@ -31,20 +31,15 @@ export function inspectSpki(spki: Uint8Array): PublicKeyInfo & { rsaBits?: numbe
   if (bitsContent.length < 2 || bitsContent[0] !== 0) throw new DerError('subjectPublicKey: bad BIT STRING');
   const keyIdentifier = createHash('sha1').update(bitsContent.subarray(1)).digest();
 
-  let key: KeyObject;
-  try {
-    key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
-  } catch (err) {
-    throw new DerError(`public key rejected: ${(err as Error).message}`);
-  }
-
   if (algOid === OID.ecPublicKey) {
     if (!params || params.tag !== TAG.OID) throw new DerError('EC key without a named curve');
     const curve = decodeOid(contentOf(spki, params));
-    if (curve === OID.prime256v1) return { algorithm: 'ec-p256', bits: 256, key, keyIdentifier };
-    if (curve === OID.secp384r1) return { algorithm: 'ec-p384', bits: 384, key, keyIdentifier };
+    const point = bitsContent.subarray(1);
+    if (curve === OID.prime256v1) return { algorithm: 'ec-p256', bits: 256, key: ecKey(spki, point, 'P-256', 32), keyIdentifier };
+    if (curve === OID.secp384r1) return { algorithm: 'ec-p384', bits: 384, key: ecKey(spki, point, 'P-384', 48), keyIdentifier };
     throw new DerError(`unsupported EC curve ${curve}`);
   }
+  const key = derKey(spki);
   if (algOid === OID.ed25519) return { algorithm: 'ed25519', bits: 256, key, keyIdentifier };
   if (algOid === OID.rsaEncryption) {
     const rsaBits = key.asymmetricKeyDetails?.modulusLength ?? 0;
@@ -52,6 +47,32 @@ export function inspectSpki(spki: Uint8Array): PublicKeyInfo & { rsaBits?: numbe
     return { algorithm, bits: rsaBits, key, keyIdentifier, rsaBits };
   }
   throw new DerError(`unsupported public key algorithm ${algOid}`);
+}
+
+function derKey(spki: Uint8Array): KeyObject {
+  try {
+    return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  } catch (err) {
+    throw new DerError(`public key rejected: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * EC keys with an uncompressed point are imported from their coordinates: OpenSSL still checks
+ * the point is on the curve, at ~60% of the cost of its DER decoder (the issuance hot path
+ * verifies one CSR per device). Compressed points take the DER path.
+ */
+function ecKey(spki: Uint8Array, point: Uint8Array, crv: 'P-256' | 'P-384', size: number): KeyObject {
+  if (point.length !== 1 + 2 * size || point[0] !== 0x04) return derKey(spki);
+  const b = Buffer.from(point.buffer, point.byteOffset, point.length);
+  try {
+    return createPublicKey({
+      key: { kty: 'EC', crv, x: b.subarray(1, 1 + size).toString('base64url'), y: b.subarray(1 + size).toString('base64url') },
+      format: 'jwk',
+    });
+  } catch (err) {
+    throw new DerError(`public key rejected: ${(err as Error).message}`);
+  }
 }
 
 /** Key identifier alone (for issuers whose SPKI is trusted already). */

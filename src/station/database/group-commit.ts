@@ -1,4 +1,4 @@
-import sqlite3 from 'sqlite3';
+import Database from 'better-sqlite3';
 
 export interface RunResult {
   lastID: number;
@@ -14,9 +14,11 @@ interface Pending {
 
 /**
  * Group commit for the issuance hot path, on its own SQLite connection (WAL lets it write
- * beside TypeORM's connection; busy_timeout serialises the two writers). Writes that arrive
- * while a transaction is being committed join the next one, so N concurrent issuances cost
- * one fsync instead of N. Statements are prepared once and reused.
+ * beside TypeORM's connection; busy_timeout serialises the two writers). Writes requested in
+ * the same event-loop turn are committed together in one transaction, so N concurrent
+ * issuances cost one fsync instead of N. The connection is synchronous (better-sqlite3): a
+ * batch runs without a thread hop per statement, which is what lets the station reach its
+ * issuance rate on one core (docs/decisions/0002-hot-path-writer.md).
  *
  * Each write is ONE SQL statement, which SQLite makes atomic by itself: a failing statement
  * undoes its own changes (triggers included) and leaves the transaction open, so one refused
@@ -25,77 +27,59 @@ interface Pending {
  */
 export class GroupCommitWriter {
   private queue: Pending[] = [];
-  private running = false;
-  private readonly statements = new Map<string, sqlite3.Statement>();
+  private scheduled = false;
+  private closed = false;
+  private readonly statements = new Map<string, Database.Statement>();
 
-  private constructor(private readonly db: sqlite3.Database, private readonly maxBatch: number) {}
+  private constructor(private readonly db: Database.Database) {}
 
-  static async open(path: string, maxBatch = 256): Promise<GroupCommitWriter> {
-    const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-      const d = new sqlite3.Database(path, (err) => (err ? reject(err) : resolve(d)));
-    });
-    db.configure('busyTimeout', 5000);
-    db.serialize();
-    const writer = new GroupCommitWriter(db, maxBatch);
-    await writer.exec('PRAGMA journal_mode=WAL');
-    await writer.exec('PRAGMA synchronous=FULL');
-    await writer.exec('PRAGMA foreign_keys=ON');
-    return writer;
+  static async open(path: string): Promise<GroupCommitWriter> {
+    const db = new Database(path, { timeout: 5000 });
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    return new GroupCommitWriter(db);
   }
 
   write(sql: string, params: unknown[] = []): Promise<RunResult> {
+    if (this.closed) return Promise.reject(new Error('issuance writer is closed'));
     return new Promise<RunResult>((resolve, reject) => {
       this.queue.push({ sql, params, resolve, reject });
-      if (!this.running) void this.drain();
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
     });
   }
 
-  private exec(sql: string): Promise<void> {
-    return new Promise((resolve, reject) => this.db.exec(sql, (err) => (err ? reject(err) : resolve())));
-  }
-
-  private run(p: Pending): Promise<RunResult> {
-    let stmt = this.statements.get(p.sql);
+  private statement(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
     if (!stmt) {
-      stmt = this.db.prepare(p.sql);
-      this.statements.set(p.sql, stmt);
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
     }
-    const s = stmt;
-    return new Promise((resolve, reject) =>
-      s.run(p.params, function (this: sqlite3.RunResult, err: Error | null) {
-        if (err) reject(err);
-        else resolve({ lastID: this.lastID, changes: this.changes });
-      }),
-    );
+    return stmt;
   }
 
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.queue.length) await this.commitBatch(this.queue.splice(0, this.maxBatch));
-    } finally {
-      this.running = false;
-    }
-  }
-
-  private async commitBatch(batch: Pending[]): Promise<void> {
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
     const results: Array<{ ok: true; value: RunResult } | { ok: false; error: unknown }> = [];
     try {
-      // Queue the whole batch at once: the connection is in serialized mode, so sqlite3 runs
-      // BEGIN, the statements and COMMIT in order without a main-thread round trip in between.
-      const begin = this.exec('BEGIN IMMEDIATE');
-      const runs = batch.map((p) =>
-        this.run(p).then(
-          (value) => ({ ok: true as const, value }),
-          (error: unknown) => ({ ok: false as const, error }),
-        ),
-      );
-      const commit = this.exec('COMMIT');
-      await begin;
-      results.push(...(await Promise.all(runs)));
-      await commit;
+      this.db.exec('BEGIN IMMEDIATE');
+      for (const p of batch) {
+        try {
+          const r = this.statement(p.sql).run(...p.params);
+          results.push({ ok: true, value: { lastID: Number(r.lastInsertRowid), changes: r.changes } });
+        } catch (error) {
+          results.push({ ok: false, error });
+        }
+      }
+      this.db.exec('COMMIT');
     } catch (err) {
-      await this.exec('ROLLBACK').catch(() => undefined);
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
       for (const p of batch) p.reject(err);
       return;
     }
@@ -107,9 +91,10 @@ export class GroupCommitWriter {
   }
 
   async close(): Promise<void> {
-    while (this.running) await new Promise((r) => setTimeout(r, 5));
-    for (const s of this.statements.values()) await new Promise((r) => s.finalize(() => r(undefined)));
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
     this.statements.clear();
-    await new Promise<void>((resolve) => this.db.close(() => resolve()));
+    this.db.close();
   }
 }

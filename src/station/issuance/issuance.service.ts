@@ -59,11 +59,11 @@ export class IssuanceService implements OnModuleDestroy {
     const keyId = req.csr.keyIdentifier.toString('hex');
     const order = this.orders.findFor(req.productModel, req.deviceSerial, serialInRange);
     if (!order) {
-      const existing = await this.findBySerial(req.deviceSerial);
-      if (existing) return this.reuseOrRefuse(existing, keyId, req.deviceSerial);
       if (!this.orders.hasOpenOrderFor(req.productModel)) {
         throw new NoOrderForProductError(`no open production order for product ${req.productModel}`);
       }
+      const existing = await this.findBySerial(req.deviceSerial);
+      if (existing) return this.reuseOrRefuse(existing, keyId, req.deviceSerial);
       throw new SerialOutOfRangeError(`device serial ${req.deviceSerial} is outside every open order's serial range for ${req.productModel}`);
     }
     this.checkWindow(order, now);
@@ -79,11 +79,11 @@ export class IssuanceService implements OnModuleDestroy {
       );
       issuanceId = res.lastID;
     } catch (err) {
+      // The quota trigger runs before the UNIQUE check: a device issued earlier must get its
+      // answer (same key: its certificate again; other key: duplicate) even on a full order.
       const text = String(err);
-      if (/UNIQUE constraint failed: issuance.device_serial/.test(text)) {
-        const existing = await this.findBySerial(req.deviceSerial);
-        if (existing) return this.reuseOrRefuse(existing, keyId, req.deviceSerial);
-      }
+      const existing = await this.findBySerial(req.deviceSerial);
+      if (existing) return this.reuseOrRefuse(existing, keyId, req.deviceSerial);
       if (/quota_not_exceeded/.test(text)) throw new QuotaExhaustedError(`order ${order.row.orderId} has no quota left (${order.row.quota} granted)`);
       if (/ORDER_NOT_OPEN/.test(text)) throw new OrderNotOpenError(`order ${order.row.orderId} is closed`);
       throw err;

@@ -42,7 +42,16 @@ export class InMemoryJigTransport implements JigTransport {
       for (let offset = 0; offset < copy.length; offset += step) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         // Bytes sent to an end that is not open are lost, like on a real line.
-        if (peer?.isOpen) peer.listeners.emitData(copy.subarray(offset, offset + step));
+        if (!peer?.isOpen) continue;
+        try {
+          peer.listeners.emitData(copy.subarray(offset, offset + step));
+        } catch (error) {
+          // A throwing listener is the listener's bug: surface it as an event emitter would,
+          // without breaking delivery for later writes.
+          process.nextTick(() => {
+            throw error;
+          });
+        }
       }
     });
     await this.delivery;
