@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsArray, IsNotEmpty, IsString, Matches, ValidateNested } from 'class-validator';
 import { HsmSettings, HttpSettings } from './common-config.js';

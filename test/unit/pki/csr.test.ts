@@ -91,3 +91,25 @@ describe('CSR proof of possession and key policy', () => {
     expectRejected(() => verifyCsr(csr, all), 'CSR_BAD_SIGNATURE', /does not match/);
   });
 });
+
+describe('CSR public key validation', () => {
+  it('fail an EC point that is not on the curve is refused before any signature check', () => {
+    const signer = softwareSigner('ec-p256');
+    const spki = Buffer.from(signer.spki);
+    spki[spki.length - 1] ^= 0x01; // y moved off the curve
+    const csr = buildSignedCsr({ ...signer, spki }, encodeName({ commonName: 'x' }));
+    expectRejected(() => verifyCsr(csr, ['ec-p256']), 'CSR_KEY_POLICY', /public key rejected/);
+  });
+
+  it('ok a compressed P-256 point is accepted through the DER path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'csr-c-'));
+    try {
+      execFileSync('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', join(dir, 'k.pem')]);
+      execFileSync('openssl', ['ec', '-in', join(dir, 'k.pem'), '-conv_form', 'compressed', '-out', join(dir, 'kc.pem')], { stdio: 'ignore' });
+      const der = execFileSync('openssl', ['req', '-new', '-key', join(dir, 'kc.pem'), '-subj', '/CN=c', '-outform', 'DER']);
+      assert.equal(verifyCsr(der, ['ec-p256']).algorithm, 'ec-p256');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
