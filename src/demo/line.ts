@@ -175,7 +175,8 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
     const station = await startProcess({
       name: 'station',
       command: process.execPath,
-      args: [join(DIST, 'src/station/main.js')],
+      // STATION_NODE_ARGS (e.g. "--cpu-prof") lets a developer profile the station under line load
+      args: [...(process.env.STATION_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(DIST, 'src/station/main.js')],
       env: { ...hsmEnv, STATION_CONFIG: stationConfig },
       logFile: join(dir, 'logs', 'station.log'),
       readyPattern: /READY station (\S+)/,

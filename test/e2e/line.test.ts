@@ -69,4 +69,15 @@ describe('e2e: a line of 4 jigs provisions 20 devices through central, station, 
       assert.equal(d.status, 'locked');
     }
   });
+
+  it('ok the station database passes SQLite integrity_check after the run (one SQLite library per process)', async () => {
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(join(dir, 'station', 'station.db'), { readonly: true });
+    try {
+      assert.deepEqual(db.pragma('integrity_check'), [{ integrity_check: 'ok' }]);
+      assert.equal((db.prepare(`SELECT COUNT(*) AS n FROM issuance WHERE status = 'locked'`).get() as { n: number }).n, DEVICES);
+    } finally {
+      db.close();
+    }
+  });
 });

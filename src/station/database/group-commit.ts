@@ -47,7 +47,7 @@ export class GroupCommitWriter {
       this.queue.push({ sql, params, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        process.nextTick(() => this.flush());
       }
     });
   }

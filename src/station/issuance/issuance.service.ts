@@ -130,7 +130,7 @@ export class IssuanceService implements OnModuleDestroy {
     return rows[0] ?? null;
   }
 
-  /** Lifecycle after issuance: injected (read back matched), locked (done), spoiled. */
+  /** Lifecycle after issuance: injected (read back matched), locked (done). */
   async mark(issuanceId: number, status: 'injected' | 'locked'): Promise<void> {
     await this.writer.write(`UPDATE issuance SET status = ?, updated_at = ? WHERE id = ? AND status <> 'locked'`, [status, new Date().toISOString(), issuanceId]);
   }
