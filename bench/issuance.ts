@@ -2,16 +2,23 @@
  * bench/issuance: the station's issuance path without device I/O — CSR check (PoP + policy),
  * certificate build, SoftHSM2 P-256 signature, durable record (reserve + commit, SQLite WAL
  * synchronous=FULL) — on one core. Prints certificates/s and latency percentiles.
- *   npm run bench:issuance -- [--count N] [--concurrency C]
+ *   npm run bench:issuance -- [--count N] [--concurrency C] [--rate R]
+ *
+ * Closed loop (default): C requests in flight at all times, as fast as the station goes.
+ * Open loop (--rate R): a request starts every 1/R s whatever the others do, as devices arrive
+ * on a line; latency is then measured at that offered load (queueing included).
  */
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { verifyCsr } from '../src/pki/csr.js';
 import { deviceCsrs, issuanceStack, percentile, serial } from './support.js';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '5000' }, concurrency: { type: 'string', default: '16' } } });
+const { values } = parseArgs({
+  options: { count: { type: 'string', default: '5000' }, concurrency: { type: 'string', default: '4' }, rate: { type: 'string' } },
+});
 const count = Number(values.count);
 const concurrency = Number(values.concurrency);
+const rate = values.rate ? Number(values.rate) : null;
 
 const stack = await issuanceStack(count + 10);
 process.stdout.write(`making ${count} device CSRs (device-side work, not timed)...\n`);
@@ -35,11 +42,30 @@ async function lane(): Promise<void> {
     latencies.push(performance.now() - start);
   }
 }
-await Promise.all(Array.from({ length: concurrency }, lane));
+async function openLoop(perSecond: number): Promise<void> {
+  const running: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const due = t0 + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const start = Math.max(due, 0);
+    running.push(
+      (async () => {
+        const csr = verifyCsr(csrs[i], ['ec-p256']);
+        await stack.issuance.issue({ deviceSerial: serial(i), productModel: 'thermo-1', csr });
+        latencies.push(performance.now() - start); // from when it was due: queueing counts
+      })(),
+    );
+  }
+  await Promise.all(running);
+}
+if (rate) await openLoop(rate);
+else await Promise.all(Array.from({ length: concurrency }, lane));
 const elapsed = (performance.now() - t0) / 1000;
 const rows = await stack.ds.query(`SELECT COUNT(*) AS n FROM issuance WHERE status = 'issued' AND device_serial LIKE 'SN%'`);
 latencies.sort((a, b) => a - b);
-console.log(`issuance: ${count} durable HSM-signed birth certificates (SoftHSM2 P-256, SQLite WAL synchronous=FULL), concurrency ${concurrency}`);
+const mode = rate ? `open loop at ${rate}/s offered` : `closed loop, ${concurrency} in flight`;
+console.log(`issuance: ${count} durable HSM-signed birth certificates (SoftHSM2 P-256, SQLite WAL synchronous=FULL), ${mode}`);
 console.log(`  throughput  ${(count / elapsed).toFixed(0)} certificates/s`);
 console.log(`  latency     p50 ${percentile(latencies, 50).toFixed(2)} ms   p99 ${percentile(latencies, 99).toFixed(2)} ms   max ${latencies[latencies.length - 1].toFixed(2)} ms`);
 console.log(`  records     ${rows[0].n} committed`);

@@ -1,8 +1,16 @@
-import Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
+import type { BatchReply, BatchRequest } from './writer-worker.js';
 
 export interface RunResult {
   lastID: number;
   changes: number;
+}
+
+/** A statement the writer ran and SQLite refused (constraint, trigger RAISE): it failed alone. */
+export class WriteRefusedError extends Error {
+  constructor(message: string, readonly sqliteCode?: string) {
+    super(message);
+  }
 }
 
 interface Pending {
@@ -13,12 +21,12 @@ interface Pending {
 }
 
 /**
- * Group commit for the issuance hot path, on its own SQLite connection (WAL lets it write
- * beside TypeORM's connection; busy_timeout serialises the two writers). Writes requested in
- * the same event-loop turn are committed together in one transaction, so N concurrent
- * issuances cost one fsync instead of N. The connection is synchronous (better-sqlite3): a
- * batch runs without a thread hop per statement, which is what lets the station reach its
- * issuance rate on one core (docs/decisions/0002-hot-path-writer.md).
+ * Group commit for the issuance hot path (docs/decisions/0002-hot-path-writer.md).
+ *
+ * A worker thread owns a second connection to the station database (the same better-sqlite3
+ * library as TypeORM's, so SQLite's locks stay coherent) and commits one batch at a time. While
+ * a batch is being committed, new writes queue here and leave together as the next batch: N
+ * concurrent issuances cost one fsync, and the fsync never blocks the event loop.
  *
  * Each write is ONE SQL statement, which SQLite makes atomic by itself: a failing statement
  * undoes its own changes (triggers included) and leaves the transaction open, so one refused
@@ -27,74 +35,74 @@ interface Pending {
  */
 export class GroupCommitWriter {
   private queue: Pending[] = [];
-  private scheduled = false;
+  private inFlight: { id: number; batch: Pending[] } | null = null;
+  private nextId = 1;
   private closed = false;
-  private readonly statements = new Map<string, Database.Statement>();
 
-  private constructor(private readonly db: Database.Database) {}
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (msg: BatchReply | string) => {
+      if (typeof msg !== 'string') this.settle(msg);
+    });
+    worker.on('error', (err) => this.failAll(err));
+  }
 
   static async open(path: string): Promise<GroupCommitWriter> {
-    const db = new Database(path, { timeout: 5000 });
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    return new GroupCommitWriter(db);
+    const worker = new Worker(new URL('./writer-worker.js', import.meta.url), { workerData: { path } });
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(`writer worker said ${String(m)}`))));
+      worker.once('error', reject);
+    });
+    return new GroupCommitWriter(worker);
   }
 
   write(sql: string, params: unknown[] = []): Promise<RunResult> {
     if (this.closed) return Promise.reject(new Error('issuance writer is closed'));
     return new Promise<RunResult>((resolve, reject) => {
       this.queue.push({ sql, params, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        process.nextTick(() => this.flush());
-      }
+      if (!this.inFlight) this.send();
     });
   }
 
-  private statement(sql: string): Database.Statement {
-    let stmt = this.statements.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql);
-      this.statements.set(sql, stmt);
-    }
-    return stmt;
-  }
-
-  private flush(): void {
-    this.scheduled = false;
+  private send(): void {
+    if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
-    if (batch.length === 0) return;
-    const results: Array<{ ok: true; value: RunResult } | { ok: false; error: unknown }> = [];
-    try {
-      this.db.exec('BEGIN IMMEDIATE');
-      for (const p of batch) {
-        try {
-          const r = this.statement(p.sql).run(...p.params);
-          results.push({ ok: true, value: { lastID: Number(r.lastInsertRowid), changes: r.changes } });
-        } catch (error) {
-          results.push({ ok: false, error });
-        }
-      }
-      this.db.exec('COMMIT');
-    } catch (err) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      for (const p of batch) p.reject(err);
-      return;
+    const id = this.nextId++;
+    this.inFlight = { id, batch };
+    this.worker.postMessage({ id, ops: batch.map((p) => ({ sql: p.sql, params: p.params })) } satisfies BatchRequest);
+  }
+
+  private settle(reply: BatchReply): void {
+    const flight = this.inFlight;
+    if (!flight || flight.id !== reply.id) return;
+    this.inFlight = null;
+    if ('fatal' in reply) {
+      for (const p of flight.batch) p.reject(new Error(`issuance write failed, batch rolled back: ${reply.fatal}`));
+    } else {
+      flight.batch.forEach((p, i) => {
+        const r = reply.results[i];
+        if (r.ok) p.resolve({ lastID: r.lastID, changes: r.changes });
+        else p.reject(new WriteRefusedError(r.message, r.code));
+      });
     }
-    batch.forEach((p, i) => {
-      const r = results[i];
-      if (r.ok) p.resolve(r.value);
-      else p.reject(r.error);
-    });
+    this.send();
+  }
+
+  private failAll(err: unknown): void {
+    const pending = [...(this.inFlight?.batch ?? []), ...this.queue];
+    this.inFlight = null;
+    this.queue = [];
+    for (const p of pending) p.reject(err);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.flush();
     this.closed = true;
-    this.statements.clear();
-    this.db.close();
+    while (this.inFlight || this.queue.length) await new Promise((r) => setTimeout(r, 2));
+    await new Promise<void>((resolve) => {
+      this.worker.once('message', () => resolve());
+      this.worker.postMessage('close');
+    });
+    await this.worker.terminate();
   }
 }
