@@ -20,6 +20,8 @@ export interface LineOptions {
   attempts?: number;
   /** serials to give devices instead of the generated ones, by 1-based index (duplicates make clones) */
   serialOverrides?: Record<number, string>;
+  /** simulators delay traffic by its wire time at 115200 baud, as a real line would */
+  modelWire?: boolean;
   /** progress lines for the person watching */
   log?: (line: string) => void;
 }
@@ -146,7 +148,7 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
       ptys.push(pty);
       stopList.push(() => pty.close());
       if (devices.length) {
-        const sim = await startSimulator({ port: pty.devicePath, jigId, stateDir: dir, devices: devices.join(',') });
+        const sim = await startSimulator({ port: pty.devicePath, jigId, stateDir: dir, devices: devices.join(','), modelWire: opts.modelWire });
         simulators.push(sim);
         stopList.push(() => sim.stop());
       }

@@ -16,6 +16,7 @@ export class WriteRefusedError extends Error {
 interface Pending {
   sql: string;
   params: unknown[];
+  sync: boolean;
   resolve: (v: RunResult) => void;
   reject: (e: unknown) => void;
 }
@@ -27,6 +28,13 @@ interface Pending {
  * library as TypeORM's, so SQLite's locks stay coherent) and commits one batch at a time. While
  * a batch is being committed, new writes queue here and leave together as the next batch: N
  * concurrent issuances cost one fsync, and the fsync never blocks the event loop.
+ *
+ * Durability per write: `sync: true` (the default) resolves after an fsync (synchronous=FULL):
+ * it survives power loss. `sync: false` resolves after a WAL commit without fsync
+ * (synchronous=NORMAL): it survives the process being killed, and becomes power-safe with the
+ * next synced commit, since the WAL is synced in order. The issuance reservation uses it: after
+ * a power loss it can only be missing together with the certificate commit that follows it, and
+ * no certificate leaves the station before that commit.
  *
  * Each write is ONE SQL statement, which SQLite makes atomic by itself: a failing statement
  * undoes its own changes (triggers included) and leaves the transaction open, so one refused
@@ -55,10 +63,10 @@ export class GroupCommitWriter {
     return new GroupCommitWriter(worker);
   }
 
-  write(sql: string, params: unknown[] = []): Promise<RunResult> {
+  write(sql: string, params: unknown[] = [], options: { sync?: boolean } = {}): Promise<RunResult> {
     if (this.closed) return Promise.reject(new Error('issuance writer is closed'));
     return new Promise<RunResult>((resolve, reject) => {
-      this.queue.push({ sql, params, resolve, reject });
+      this.queue.push({ sql, params, sync: options.sync ?? true, resolve, reject });
       if (!this.inFlight) this.send();
     });
   }
@@ -69,7 +77,8 @@ export class GroupCommitWriter {
     this.queue = [];
     const id = this.nextId++;
     this.inFlight = { id, batch };
-    this.worker.postMessage({ id, ops: batch.map((p) => ({ sql: p.sql, params: p.params })) } satisfies BatchRequest);
+    const sync = batch.some((p) => p.sync);
+    this.worker.postMessage({ id, sync, ops: batch.map((p) => ({ sql: p.sql, params: p.params })) } satisfies BatchRequest);
   }
 
   private settle(reply: BatchReply): void {

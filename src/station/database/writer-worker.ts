@@ -8,6 +8,8 @@ import Database from 'better-sqlite3';
 
 export interface BatchRequest {
   id: number;
+  /** fsync at COMMIT (synchronous=FULL) when any op of the batch needs it, else NORMAL */
+  sync: boolean;
   ops: Array<{ sql: string; params: unknown[] }>;
 }
 export type OpResult = { ok: true; lastID: number; changes: number } | { ok: false; message: string; code?: string };
@@ -15,8 +17,8 @@ export type BatchReply = { id: number; results: OpResult[] } | { id: number; fat
 
 const db = new Database((workerData as { path: string }).path, { timeout: 5000 });
 db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
 db.pragma('foreign_keys = ON');
+let synchronous: 'FULL' | 'NORMAL' | null = null;
 const statements = new Map<string, Database.Statement>();
 
 function statement(sql: string): Database.Statement {
@@ -36,6 +38,11 @@ parentPort!.on('message', (msg: BatchRequest | 'close') => {
   }
   const results: OpResult[] = [];
   try {
+    const wanted = msg.sync ? 'FULL' : 'NORMAL';
+    if (synchronous !== wanted) {
+      db.pragma(`synchronous = ${wanted}`);
+      synchronous = wanted;
+    }
     db.exec('BEGIN IMMEDIATE');
     for (const op of msg.ops) {
       try {

@@ -76,6 +76,8 @@ export class IssuanceService implements OnModuleDestroy {
       const res = await this.writer.write(
         `INSERT INTO issuance (order_id, device_serial, key_id, cert_serial, status, jig_id, slot, created_at, updated_at) VALUES (?, ?, ?, '', 'reserved', ?, ?, ?, ?)`,
         [order.row.orderId, req.deviceSerial, keyId, req.jigId ?? null, req.slot ?? null, ts, ts],
+        // crash-safe now, power-safe with the certificate's synced commit (group-commit.ts)
+        { sync: false },
       );
       issuanceId = res.lastID;
     } catch (err) {
@@ -132,7 +134,10 @@ export class IssuanceService implements OnModuleDestroy {
 
   /** Lifecycle after issuance: injected (read back matched), locked (done). */
   async mark(issuanceId: number, status: 'injected' | 'locked'): Promise<void> {
-    await this.writer.write(`UPDATE issuance SET status = ?, updated_at = ? WHERE id = ? AND status <> 'locked'`, [status, new Date().toISOString(), issuanceId]);
+    // A status that follows what the device holds: a re-run restores it (read back compared).
+    await this.writer.write(`UPDATE issuance SET status = ?, updated_at = ? WHERE id = ? AND status <> 'locked'`, [status, new Date().toISOString(), issuanceId], {
+      sync: false,
+    });
   }
 
   /** Signed, never confirmed on the device: still counted, reported, never given to another device. */
