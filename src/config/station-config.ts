@@ -30,6 +30,10 @@ export class StationConfig {
   /** queue name prefix, so several stations (or tests) can share one Redis */
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,64}$/) queuePrefix?: string;
   @IsInt() @Min(1) @Max(20) provisioningAttempts: number = 5;
+  /** the HSM's quota high-water mark is raised this many certificates at a time (1 = every certificate) */
+  @IsInt() @Min(1) @Max(1024) hsmCounterBlock: number = 64;
+  /** supervisor actions (clear alarms, cancel orders) need this token until user accounts exist */
+  @IsOptional() @IsString() @IsNotEmpty() supervisorToken?: string;
 }
 
 export const STATION_CONFIG = Symbol('STATION_CONFIG');

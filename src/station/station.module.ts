@@ -22,13 +22,24 @@ import { RefusalLog } from './provisioning/refusal-log.js';
 import { LineMetrics } from './provisioning/line-metrics.js';
 import { StationController } from './api/station.controller.js';
 import { StaticUiController } from './api/static-ui.controller.js';
+import { SupervisorController } from './api/supervisor.controller.js';
+import { EventLog } from './events/event-log.js';
+import { AlarmService } from './quota/alarm.service.js';
+import { QuotaGuard } from './quota/quota-guard.js';
+import { OrderLifecycle } from './orders/order-lifecycle.js';
+import { StationOrderEntity } from './database/entities.js';
 
 @Module({})
 export class StationModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private expiryTimer?: NodeJS.Timeout;
+
   constructor(
     private readonly registry: OrderRegistry,
     private readonly ds: DataSource,
     @Inject(HSM_PORT) private readonly hsm: HsmPort,
+    private readonly alarms: AlarmService,
+    private readonly guard: QuotaGuard,
+    private readonly lifecycle: OrderLifecycle,
   ) {}
 
   static forConfig(config: StationConfig, transports: JigTransportFactory = serialTransportFactory): DynamicModule {
@@ -41,7 +52,7 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
         }),
         BullModule.registerQueue({ name: PROVISIONING_QUEUE }),
       ],
-      controllers: [StationController, HealthController, StaticUiController],
+      controllers: [StationController, SupervisorController, HealthController, StaticUiController],
       providers: [
         { provide: STATION_CONFIG, useValue: config },
         { provide: DataSource, useFactory: () => openStationDatabase(config.databasePath) },
@@ -60,15 +71,29 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
         ProvisioningProcessor,
         RefusalLog,
         LineMetrics,
+        EventLog,
+        AlarmService,
+        QuotaGuard,
+        OrderLifecycle,
       ],
     };
   }
 
+  /** Start-up checks before any job runs: interrupted closes, counters against the HSM, expiry. */
   async onApplicationBootstrap(): Promise<void> {
+    await this.alarms.load();
+    await this.lifecycle.finishInterruptedCloses();
+    const open = await this.ds.getRepository(StationOrderEntity).findBy({ status: 'open' });
+    await this.guard.checkAtStartup(open);
     await this.registry.load();
+    await this.lifecycle.closeExpired();
+    this.expiryTimer = setInterval(() => void this.lifecycle.closeExpired().catch(() => undefined), 30_000);
+    this.expiryTimer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.expiryTimer);
+    this.guard.markClean();
     await this.ds.destroy().catch(() => undefined);
     this.hsm.close();
   }

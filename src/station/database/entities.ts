@@ -17,6 +17,7 @@ export class StationOrderEntity {
   /** DER certificates above the Order CA, nearest first, ending with the brand root */
   @Column({ name: 'upper_chain', type: 'blob' }) upperChain: Buffer;
   @Column({ name: 'created_at', type: 'text' }) createdAt: string;
+  @Column({ name: 'closed_reason', type: 'text', nullable: true }) closedReason: string | null;
 }
 
 export type IssuanceStatus = 'reserved' | 'issued' | 'injected' | 'locked' | 'spoiled';
@@ -53,4 +54,29 @@ export class DeviceRefusalEntity {
   @Column({ name: 'created_at', type: 'text' }) createdAt: string;
 }
 
-export const STATION_ENTITIES = [StationOrderEntity, IssuanceEntity, DeviceRefusalEntity];
+/** Append-only record of what happened (order opened/closed, key destroyed, alarm raised/cleared). */
+@Entity('station_event')
+export class StationEventEntity {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: 'text' }) kind: string;
+  @Column({ name: 'order_id', type: 'text', nullable: true }) orderId: string | null;
+  @Column({ name: 'device_serial', type: 'text', nullable: true }) deviceSerial: string | null;
+  @Column({ type: 'text' }) actor: string;
+  @Column({ type: 'text' }) detail: string;
+  @Column({ name: 'created_at', type: 'text' }) createdAt: string;
+}
+
+/** A tamper alarm: while one is open, issuance is locked. Only a supervisor clears it. */
+@Entity('alarm')
+export class AlarmEntity {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: 'text' }) kind: string;
+  @Column({ name: 'order_id', type: 'text', nullable: true }) orderId: string | null;
+  @Column({ type: 'text' }) detail: string;
+  @Column({ name: 'raised_at', type: 'text' }) raisedAt: string;
+  @Column({ name: 'cleared_at', type: 'text', nullable: true }) clearedAt: string | null;
+  @Column({ name: 'cleared_by', type: 'text', nullable: true }) clearedBy: string | null;
+  @Column({ name: 'clear_note', type: 'text', nullable: true }) clearNote: string | null;
+}
+
+export const STATION_ENTITIES = [StationOrderEntity, IssuanceEntity, DeviceRefusalEntity, StationEventEntity, AlarmEntity];

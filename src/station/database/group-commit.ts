@@ -4,6 +4,8 @@ import type { BatchReply, BatchRequest } from './writer-worker.js';
 export interface RunResult {
   lastID: number;
   changes: number;
+  /** the row of a statement with RETURNING */
+  row?: Record<string, unknown>;
 }
 
 /** A statement the writer ran and SQLite refused (constraint, trigger RAISE): it failed alone. */
@@ -90,7 +92,7 @@ export class GroupCommitWriter {
     } else {
       flight.batch.forEach((p, i) => {
         const r = reply.results[i];
-        if (r.ok) p.resolve({ lastID: r.lastID, changes: r.changes });
+        if (r.ok) p.resolve({ lastID: r.lastID, changes: r.changes, row: r.row });
         else p.reject(new WriteRefusedError(r.message, r.code));
       });
     }

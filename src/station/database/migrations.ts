@@ -37,4 +37,34 @@ export class StationInitial1763900000000 implements MigrationInterface {
   }
 }
 
-export const STATION_MIGRATIONS = [StationInitial1763900000000];
+
+
+/**
+ * Quota safeguards (system.md §4): events (append-only until the hash-chained audit log takes
+ * them over), tamper alarms that lock issuance, and the reservation returning the order's count
+ * so every issue checks it against what this process expects.
+ */
+export class StationQuotaSafeguards1763900000002 implements MigrationInterface {
+  name = 'StationQuotaSafeguards1763900000002';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE station_event (
+      id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, kind TEXT NOT NULL, order_id TEXT, device_serial TEXT,
+      actor TEXT NOT NULL, detail TEXT NOT NULL, created_at TEXT NOT NULL)`);
+    await q.query(`CREATE TRIGGER station_event_append_only_u BEFORE UPDATE ON station_event BEGIN SELECT RAISE(ABORT, 'station_event is append-only'); END`);
+    await q.query(`CREATE TRIGGER station_event_append_only_d BEFORE DELETE ON station_event BEGIN SELECT RAISE(ABORT, 'station_event is append-only'); END`);
+    await q.query(`CREATE TABLE alarm (
+      id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, kind TEXT NOT NULL, order_id TEXT, detail TEXT NOT NULL,
+      raised_at TEXT NOT NULL, cleared_at TEXT, cleared_by TEXT, clear_note TEXT)`);
+    await q.query(`ALTER TABLE station_order ADD COLUMN closed_reason TEXT`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE alarm');
+    await q.query('DROP TRIGGER station_event_append_only_d');
+    await q.query('DROP TRIGGER station_event_append_only_u');
+    await q.query('DROP TABLE station_event');
+    await q.query('ALTER TABLE station_order DROP COLUMN closed_reason');
+  }
+}
+export const STATION_MIGRATIONS = [StationInitial1763900000000, StationQuotaSafeguards1763900000002];

@@ -12,7 +12,9 @@ export interface BatchRequest {
   sync: boolean;
   ops: Array<{ sql: string; params: unknown[] }>;
 }
-export type OpResult = { ok: true; lastID: number; changes: number } | { ok: false; message: string; code?: string };
+export type OpResult =
+  | { ok: true; lastID: number; changes: number; row?: Record<string, unknown> }
+  | { ok: false; message: string; code?: string };
 export type BatchReply = { id: number; results: OpResult[] } | { id: number; fatal: string };
 
 const db = new Database((workerData as { path: string }).path, { timeout: 5000 });
@@ -46,8 +48,15 @@ parentPort!.on('message', (msg: BatchRequest | 'close') => {
     db.exec('BEGIN IMMEDIATE');
     for (const op of msg.ops) {
       try {
-        const r = statement(op.sql).run(...op.params);
-        results.push({ ok: true, lastID: Number(r.lastInsertRowid), changes: r.changes });
+        const stmt = statement(op.sql);
+        if (stmt.reader) {
+          // INSERT … RETURNING: the row the statement produced
+          const row = stmt.get(...op.params) as Record<string, unknown> | undefined;
+          results.push({ ok: true, lastID: 0, changes: row ? 1 : 0, row });
+        } else {
+          const r = stmt.run(...op.params);
+          results.push({ ok: true, lastID: Number(r.lastInsertRowid), changes: r.changes });
+        }
       } catch (err) {
         results.push({ ok: false, message: (err as Error).message, code: (err as { code?: string }).code });
       }

@@ -2,6 +2,8 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { VerifiedCsr } from '../../pki/csr.js';
 import { GroupCommitWriter } from '../database/group-commit.js';
+import { QuotaGuard } from '../quota/quota-guard.js';
+import { OrderLifecycle } from '../orders/order-lifecycle.js';
 import { OrderRegistry, type ActiveOrder } from '../orders/order-registry.js';
 import { serialInRange } from '../orders/serial-range.js';
 import type { IssuanceStatus } from '../database/entities.js';
@@ -53,69 +55,88 @@ export class IssuanceService implements OnModuleDestroy {
     private readonly ds: DataSource,
     private readonly orders: OrderRegistry,
     private readonly writer: GroupCommitWriter,
+    private readonly guard: QuotaGuard,
+    private readonly lifecycle: OrderLifecycle,
   ) {}
 
   async issue(req: BirthCertificateRequest, now = new Date()): Promise<IssuedCertificate> {
     const keyId = req.csr.keyIdentifier.toString('hex');
     const order = this.orders.findFor(req.productModel, req.deviceSerial, serialInRange);
     if (!order) {
+      const existing = await this.findBySerial(req.deviceSerial);
+      if (existing) return this.reuseOrRefuse(existing, keyId, req.deviceSerial);
       if (!this.orders.hasOpenOrderFor(req.productModel)) {
         throw new NoOrderForProductError(`no open production order for product ${req.productModel}`);
       }
-      const existing = await this.findBySerial(req.deviceSerial);
-      if (existing) return this.reuseOrRefuse(existing, keyId, req.deviceSerial);
       throw new SerialOutOfRangeError(`device serial ${req.deviceSerial} is outside every open order's serial range for ${req.productModel}`);
     }
     this.checkWindow(order, now);
 
     // Reserve first (counted, durable), then sign: a crash after the signature can never leave
-    // a signature the records do not account for. One statement: the trigger counts the quota.
+    // a signature the records do not account for. One statement: the trigger counts the quota
+    // and the statement returns the new count, which the quota guard checks against the HSM.
     const ts = now.toISOString();
+    const orderId = order.row.orderId;
+    this.guard.beforeReserve(orderId);
     let issuanceId: number;
+    let res;
     try {
-      const res = await this.writer.write(
-        `INSERT INTO issuance (order_id, device_serial, key_id, cert_serial, status, jig_id, slot, created_at, updated_at) VALUES (?, ?, ?, '', 'reserved', ?, ?, ?, ?)`,
-        [order.row.orderId, req.deviceSerial, keyId, req.jigId ?? null, req.slot ?? null, ts, ts],
+      res = await this.writer.write(
+        `INSERT INTO issuance (order_id, device_serial, key_id, cert_serial, status, jig_id, slot, created_at, updated_at) VALUES (?, ?, ?, '', 'reserved', ?, ?, ?, ?) RETURNING id, (SELECT issued FROM station_order WHERE order_id = issuance.order_id) AS issued`,
+        [orderId, req.deviceSerial, keyId, req.jigId ?? null, req.slot ?? null, ts, ts],
         // crash-safe now, power-safe with the certificate's synced commit (group-commit.ts)
         { sync: false },
       );
-      issuanceId = res.lastID;
     } catch (err) {
+      this.guard.reserveFailed(orderId);
       // The quota trigger runs before the UNIQUE check: a device issued earlier must get its
       // answer (same key: its certificate again; other key: duplicate) even on a full order.
       const text = String(err);
       const existing = await this.findBySerial(req.deviceSerial);
       if (existing) return this.reuseOrRefuse(existing, keyId, req.deviceSerial);
-      if (/quota_not_exceeded/.test(text)) throw new QuotaExhaustedError(`order ${order.row.orderId} has no quota left (${order.row.quota} granted)`);
-      if (/ORDER_NOT_OPEN/.test(text)) throw new OrderNotOpenError(`order ${order.row.orderId} is closed`);
+      if (/quota_not_exceeded/.test(text)) throw new QuotaExhaustedError(`order ${orderId} has no quota left (${order.row.quota} granted)`);
+      if (/ORDER_NOT_OPEN/.test(text)) throw new OrderNotOpenError(`order ${orderId} is closed`);
       throw err;
     }
+    issuanceId = Number(res.row!.id);
+    await this.guard.afterReserve(orderId, Number(res.row!.issued));
 
-    const signed = order.template.issue(
-      { serial: req.deviceSerial, algorithm: req.csr.algorithm, spki: req.csr.spki, keyIdentifier: req.csr.keyIdentifier },
-      now,
-    );
-    await this.writer.write(`UPDATE issuance SET certificate = ?, fingerprint = ?, cert_serial = ?, status = 'issued', updated_at = ? WHERE id = ?`, [
-      signed.der,
-      signed.fingerprint,
-      signed.serialHex,
-      ts,
-      issuanceId,
-    ]);
+    this.lifecycle.enter(orderId);
+    let signed;
+    try {
+      signed = order.template.issue(
+        { serial: req.deviceSerial, algorithm: req.csr.algorithm, spki: req.csr.spki, keyIdentifier: req.csr.keyIdentifier },
+        now,
+      );
+      await this.writer.write(`UPDATE issuance SET certificate = ?, fingerprint = ?, cert_serial = ?, status = 'issued', updated_at = ? WHERE id = ?`, [
+        signed.der,
+        signed.fingerprint,
+        signed.serialHex,
+        ts,
+        issuanceId,
+      ]);
+    } catch (err) {
+      // Counted, never signed or never stored: it stays counted and is reported as spoiled.
+      await this.writer.write(`UPDATE issuance SET status = 'spoiled', updated_at = ? WHERE id = ? AND status = 'reserved'`, [ts, issuanceId]).catch(() => undefined);
+      throw err;
+    } finally {
+      this.lifecycle.leave(orderId);
+    }
+    await this.lifecycle.closeIfExhausted(orderId, this.guard.issued(orderId));
     return { issuanceId, orderId: order.row.orderId, certificate: signed.der, chain: order.chain, fingerprint: signed.fingerprint, reused: false };
   }
 
-  private reuseOrRefuse(row: ExistingRow, keyId: string, serial: string): IssuedCertificate {
+  private async reuseOrRefuse(row: ExistingRow, keyId: string, serial: string): Promise<IssuedCertificate> {
     if (row.key_id !== keyId) {
       throw new DuplicateSerialError(`device serial ${serial} already has a birth certificate for another key: possible clone or duplicate serial`);
     }
     if (!row.certificate || !row.fingerprint) {
       throw new DuplicateSerialError(`device serial ${serial} has an unusable earlier issuance (${row.status}); a supervisor must review it`);
     }
-    const order = this.orders.get(row.order_id);
-    if (!order) throw new OrderNotOpenError(`order ${row.order_id} of device ${serial} is no longer open`);
-    // Same device, same key: re-inject the same certificate, no new signature, no quota (system.md §4).
-    return { issuanceId: row.id, orderId: row.order_id, certificate: row.certificate, chain: order.chain, fingerprint: row.fingerprint, reused: true };
+    // Same device, same key: re-inject the same certificate, no new signature, no quota
+    // (system.md §4) — also after its order closed, since nothing is signed.
+    const chain = this.orders.get(row.order_id)?.chain ?? (await this.orders.chainOf(row.order_id));
+    return { issuanceId: row.id, orderId: row.order_id, certificate: row.certificate, chain, fingerprint: row.fingerprint, reused: true };
   }
 
   private checkWindow(order: ActiveOrder, now: Date): void {

@@ -49,10 +49,15 @@ export class OrderRegistry {
       row.orderId,
       product,
     );
-    const upper = fromPemAll(row.upperChain.toString('utf8'));
-    const order: ActiveOrder = { row, template, chain: [row.caCertificate, ...upper], product };
+    const order: ActiveOrder = { row, template, chain: [row.caCertificate, ...fromPemAll(row.upperChain.toString('utf8'))], product };
     this.active.set(row.orderId, order);
     return order;
+  }
+
+  /** The chain a device of any order (open or closed) receives: Order CA, then up to the root. */
+  async chainOf(orderId: string): Promise<Buffer[]> {
+    const row = await this.ds.getRepository(StationOrderEntity).findOneByOrFail({ orderId });
+    return [row.caCertificate, ...fromPemAll(row.upperChain.toString('utf8'))];
   }
 
   deactivate(orderId: string): void {

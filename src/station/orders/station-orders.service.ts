@@ -12,6 +12,8 @@ import { InvalidInputError } from '../../common/domain-error.js';
 import { CENTRAL_CLIENT, type CentralClient } from '../central-client/central-client.port.js';
 import { StationOrderEntity } from '../database/entities.js';
 import { OrderRegistry } from './order-registry.js';
+import { QuotaGuard } from '../quota/quota-guard.js';
+import { EventLog } from '../events/event-log.js';
 
 export interface OrderSummary {
   orderId: string;
@@ -23,6 +25,7 @@ export interface OrderSummary {
   serialLast: string;
   notAfter: string;
   status: string;
+  closedReason: string | null;
 }
 
 /**
@@ -40,6 +43,8 @@ export class StationOrdersService {
     @Inject(HSM_PORT) private readonly hsm: HsmPort,
     @Inject(CENTRAL_CLIENT) private readonly central: CentralClient,
     @Inject(STATION_CONFIG) private readonly config: StationConfig,
+    private readonly guard: QuotaGuard,
+    private readonly events: EventLog,
   ) {}
 
   async open(orderId: string): Promise<OrderSummary> {
@@ -63,6 +68,8 @@ export class StationOrdersService {
     }
     verifyChain([certificate, ...chain], root);
 
+    // the HSM counter exists before the order can issue (a missing one is a tamper alarm)
+    this.guard.initOrder(orderId, terms.quota);
     const row = await repo.save({
       orderId,
       productModel: terms.productModel,
@@ -79,6 +86,7 @@ export class StationOrdersService {
       createdAt: new Date().toISOString(),
     });
     this.registry.activate(row);
+    await this.events.record('order-opened', { orderId, actor: 'station', detail: `${terms.quota} × ${terms.productModel}, serials ${terms.serialFirst}..${terms.serialLast}, Order CA key ${label}` });
     this.log.log(`order ${orderId} open: ${terms.quota} × ${terms.productModel}, serials ${terms.serialFirst}..${terms.serialLast}`);
     return summary(row);
   }
@@ -99,5 +107,6 @@ function summary(r: StationOrderEntity): OrderSummary {
     serialLast: r.serialLast,
     notAfter: r.notAfter,
     status: r.status,
+    closedReason: r.closedReason ?? null,
   };
 }

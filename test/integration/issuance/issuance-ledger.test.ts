@@ -59,9 +59,13 @@ describe('issuance ledger on SQLite + SoftHSM2', () => {
     assert.deepEqual(await count(stack), { issued: 50, records: 50 });
   });
 
-  it('fail refusals change nothing: out of range, unknown product', async () => {
-    await assert.rejects(stack.issuance.issue({ deviceSerial: 'XX0000001', productModel: 'thermo-1', csr: deviceCsr('x') }), SerialOutOfRangeError);
-    await assert.rejects(stack.issuance.issue({ deviceSerial: 'SN0000001', productModel: 'other', csr: deviceCsr('x') }), NoOrderForProductError);
+  it('ok the exhausted order is closed and its Order CA key destroyed in the HSM, both recorded', async () => {
+    const [row] = await stack.ds.query(`SELECT status, closed_reason AS reason FROM station_order WHERE order_id = 'BENCH'`);
+    assert.deepEqual(row, { status: 'closed', reason: 'exhausted' });
+    assert.equal(stack.hsm.findKey('order-ca:BENCH'), null);
+    const kinds = (await stack.events.list()).map((e) => e.kind);
+    assert.ok(kinds.includes('order-closed') && kinds.includes('key-destroyed'));
+    await assert.rejects(stack.issuance.issue({ deviceSerial: 'SN0009998', productModel: 'thermo-1', csr: deviceCsr('x') }), NoOrderForProductError);
     assert.deepEqual(await count(stack), { issued: 50, records: 50 });
   });
 });
@@ -78,6 +82,17 @@ describe('issuance ledger: re-injection and order window', () => {
       assert.deepEqual(b.certificate, a.certificate);
       assert.deepEqual(await count(stack), { issued: 1, records: 1 });
       assert.equal(inspectCertificate(a.certificate).subject.serialNumber, 'SN0000007');
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('fail a serial outside the order range costs nothing', async () => {
+    const stack = await issuanceStack(5, { serialFirst: 'SN0000000', serialLast: 'SN0000099' });
+    try {
+      await assert.rejects(stack.issuance.issue({ deviceSerial: 'SN0000100', productModel: 'thermo-1', csr: deviceCsr('x') }), SerialOutOfRangeError);
+      await assert.rejects(stack.issuance.issue({ deviceSerial: 'XX0000001', productModel: 'thermo-1', csr: deviceCsr('x') }), SerialOutOfRangeError);
+      assert.deepEqual(await count(stack), { issued: 0, records: 0 });
     } finally {
       await stack.close();
     }

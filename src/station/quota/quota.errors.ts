@@ -1,0 +1,20 @@
+import { DomainError } from '../../common/domain-error.js';
+
+/** An open tamper alarm locks issuance until a supervisor clears it. */
+export class IssuanceLockedError extends DomainError {
+  readonly code = 'ISSUANCE_LOCKED';
+  readonly status = 423;
+  readonly retryable = false;
+}
+
+export class TamperDetectedError extends DomainError {
+  readonly code = 'TAMPER_DETECTED';
+  readonly status = 423;
+  readonly retryable = false;
+}
+
+export class AlarmNotFoundError extends DomainError {
+  readonly code = 'ALARM_NOT_FOUND';
+  readonly status = 404;
+  readonly retryable = false;
+}
