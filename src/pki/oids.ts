@@ -16,6 +16,10 @@ export const OID = {
   rsaEncryption: '1.2.840.113549.1.1.1',
   sha256WithRsa: '1.2.840.113549.1.1.11',
   ed25519: '1.3.101.112',
+  // Digests (RFC 5754 §2: parameters absent)
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha384: '2.16.840.1.101.3.4.2.2',
+  sha512: '2.16.840.1.101.3.4.2.3',
   // Attribute types (X.520)
   commonName: '2.5.4.3',
   serialNumber: '2.5.4.5',
@@ -24,6 +28,12 @@ export const OID = {
   organizationalUnitName: '2.5.4.11',
   // PKCS#9
   extensionRequest: '1.2.840.113549.1.9.14',
+  // CMS (RFC 5652 §5.1 content type, §11.1-11.3 signed attributes)
+  data: '1.2.840.113549.1.7.1',
+  signedData: '1.2.840.113549.1.7.2',
+  contentTypeAttr: '1.2.840.113549.1.9.3',
+  messageDigestAttr: '1.2.840.113549.1.9.4',
+  signingTimeAttr: '1.2.840.113549.1.9.5',
   // Certificate extensions (RFC 5280 §4.2)
   subjectKeyIdentifier: '2.5.29.14',
   keyUsage: '2.5.29.15',
@@ -38,4 +48,6 @@ export const OID = {
   birthOrderId: `${PRODUCT_ARC}.1.2`,
   /** Default hardware type arc: products without their own hwType OID get `${arc}.<n>`. */
   hardwareTypeArc: `${PRODUCT_ARC}.2`,
+  /** eContentType of a quota grant from central's quota signer (CMS SignedData, docs/pki-profile.md). */
+  quotaGrant: `${PRODUCT_ARC}.3.1`,
 } as const;
