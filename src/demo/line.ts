@@ -56,6 +56,12 @@ const TERMINAL = new Set(['done', 'failed', 'refused']);
 
 export const serialOf = (i: number): string => `SN${String(i).padStart(6, '0')}`;
 
+async function inBatches<T>(size: number, tasks: Array<() => Promise<T>>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < tasks.length; i += size) out.push(...(await Promise.all(tasks.slice(i, i + size).map((t) => t()))));
+  return out;
+}
+
 /** Refuse to wipe a folder this tool did not create. */
 function prepareStateDir(dir: string): void {
   if (existsSync(dir) && readdirSync(dir).length > 0) {
@@ -136,24 +142,34 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
 
     const ptys: PtyPair[] = [];
     const simulators: RunningSimulator[] = [];
-    const jigs = [];
-    for (let j = 0; j < opts.jigs; j++) {
-      const jigId = `jig-${j + 1}`;
-      const devices = serials
-        .map((s, i) => ({ s, i }))
-        .filter(({ i }) => i % opts.jigs === j)
-        .map(({ s, i }) => `${s}:${product}${opts.modes?.[i + 1] ? `:${opts.modes[i + 1]}` : ''}`);
-      mkdirSync(join(dir, 'pty'), { recursive: true });
-      const pty = await createPtyPair(join(dir, 'pty'), jigId);
-      ptys.push(pty);
-      stopList.push(() => pty.close());
-      if (devices.length) {
-        const sim = await startSimulator({ port: pty.devicePath, jigId, stateDir: dir, devices: devices.join(','), modelWire: opts.modelWire });
-        simulators.push(sim);
-        stopList.push(() => sim.stop());
-      }
-      jigs.push({ id: jigId, path: pty.stationPath, baudRate: 115200, product, maxParallel: 4 });
-    }
+    mkdirSync(join(dir, 'pty'), { recursive: true });
+    // jigs come up 8 at a time: a line of 64 starts in seconds without starving 2 cores
+    const jigs = await inBatches(
+      8,
+      Array.from({ length: opts.jigs }, (_, j) => async () => {
+        const jigId = `jig-${j + 1}`;
+        const devices = serials
+          .map((s, i) => ({ s, i }))
+          .filter(({ i }) => i % opts.jigs === j)
+          .map(({ s, i }) => `${s}:${product}${opts.modes?.[i + 1] ? `:${opts.modes[i + 1]}` : ''}`);
+        const pty = await createPtyPair(join(dir, 'pty'), jigId);
+        ptys.push(pty);
+        stopList.push(() => pty.close());
+        if (devices.length) {
+          const sim = await startSimulator({
+            port: pty.devicePath,
+            jigId,
+            stateDir: dir,
+            devices: devices.join(','),
+            modelWire: opts.modelWire,
+            readyTimeoutMs: 30_000,
+          });
+          simulators.push(sim);
+          stopList.push(() => sim.stop());
+        }
+        return { id: jigId, path: pty.stationPath, baudRate: 115200, product, maxParallel: 4 };
+      }),
+    );
     say(`jigs: ${opts.jigs} simulated jigs on pseudo-terminals, ${opts.devices} devices`);
 
     const stationConfig = join(dir, 'station', 'station.json');

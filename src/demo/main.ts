@@ -51,7 +51,9 @@ function countBy(slots: SlotView[]) {
     if (s.phase === 'refused') refused[s.code ?? '?'] = (refused[s.code ?? '?'] ?? 0) + 1;
     if (s.phase === 'failed') failed[s.code ?? '?'] = (failed[s.code ?? '?'] ?? 0) + 1;
   }
-  return { refused, failed };
+  const quota = refused.QUOTA_EXHAUSTED ?? 0;
+  const policy = Object.entries(refused).reduce((n, [code, k]) => (code === 'QUOTA_EXHAUSTED' ? n : n + k), 0);
+  return { refused, failed, quota, policy };
 }
 
 async function main(): Promise<number> {
@@ -76,8 +78,12 @@ async function main(): Promise<number> {
   const provisionedMs = Date.now() - tProvision;
   const done = slots.filter((s) => s.phase === 'done');
   const withFiles = done.filter((s) => s.deviceSerial && existsSync(join(line.stateDir, 'devices', s.deviceSerial, 'birth.pem')));
-  const { refused, failed } = countBy(slots);
-  const status = await (await fetch(`${line.stationUrl}/api/status`)).json() as { shift: { stationMsPerDevice: unknown } };
+  const { refused, failed, quota, policy } = countBy(slots);
+  const status = (await (await fetch(`${line.stationUrl}/api/status`)).json()) as {
+    shift: { stationMsPerDevice: unknown };
+    orders: Array<{ orderId: string; quota: number; issued: number; byStatus: Record<string, number> }>;
+  };
+  const order = status.orders.find((o) => o.orderId === line.orderId);
   const summary = {
     devices: args.devices,
     jigs: args.jigs,
@@ -86,13 +92,21 @@ async function main(): Promise<number> {
     readBack: withFiles.length,
     refused,
     failed,
-    refusedTotal: Object.values(refused).reduce((a, b) => a + b, 0),
+    refusedQuota: quota,
+    refusedPolicy: policy,
+    spoiled: order?.byStatus.spoiled ?? 0,
+    quota: order?.quota,
+    issued: order?.issued,
+    refusedTotal: quota + policy,
     failedTotal: Object.values(failed).reduce((a, b) => a + b, 0),
     timings: { setupMs: tProvision - t0, provisioningMs: provisionedMs, stationMsPerDevice: status.shift.stationMsPerDevice },
   };
   if (args.summary) writeFileSync(args.summary, JSON.stringify(summary, null, 2));
   for (const s of slots.filter((x) => x.phase !== 'done')) console.log(`demo: ${s.jigId} slot ${s.slot} ${s.deviceSerial ?? ''} ${s.phase}: ${s.message}`);
-  console.log(`demo: ${done.length}/${args.devices} devices provisioned in ${(provisionedMs / 1000).toFixed(1)} s; refused ${summary.refusedTotal}, failed ${summary.failedTotal}`);
+  console.log(
+    `demo: ${done.length}/${args.devices} devices provisioned in ${(provisionedMs / 1000).toFixed(1)} s; ` +
+      `refused (quota) ${quota}, refused (policy) ${policy}, failed ${summary.failedTotal}, spoiled ${summary.spoiled}; order ${summary.issued}/${summary.quota} issued`,
+  );
 
   const endpoints = {
     station: line.stationUrl,
@@ -102,7 +116,9 @@ async function main(): Promise<number> {
     logs: join(line.stateDir, 'logs'),
   };
   writeFileSync(join(line.stateDir, 'endpoints.json'), JSON.stringify(endpoints, null, 2));
-  const allGood = done.length === args.devices && withFiles.length === args.devices;
+  // With --quota below the device count, success is: the quota used exactly, the rest refused for quota.
+  const expected = Math.min(args.devices, args.quota ?? args.devices);
+  const allGood = done.length === expected && withFiles.length === expected && done.length + quota === args.devices;
   if (args.exit) return stopAndExit(allGood ? 0 : 1);
   console.log(`demo: station UI at ${line.stationUrl}/ (endpoints in ${join(line.stateDir, 'endpoints.json')}); Ctrl-C stops everything`);
   return new Promise<number>(() => undefined);

@@ -1,5 +1,6 @@
-import { Controller, Get, Inject, NotFoundException, Param, Post } from '@nestjs/common';
-import { IsOptional, Matches } from 'class-validator';
+import { Controller, Get, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
 import { STATION_CONFIG, StationConfig } from '../../config/station-config.js';
 import { StationOrdersService, type OrderSummary } from '../orders/station-orders.service.js';
 import { SlotBoard } from '../provisioning/slot-board.js';
@@ -12,6 +13,10 @@ import { toPem } from '../../pki/pem.js';
 
 class JigParam {
   @Matches(/^[A-Za-z0-9_-]{1,32}$/) jigId: string;
+}
+class ScanQuery {
+  /** scan one slot only (an operator re-running a slot); absent: every occupied slot */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(254) slot?: number;
 }
 class OrderParam {
   @Matches(/^[A-Za-z0-9._-]{1,64}$/) orderId: string;
@@ -61,12 +66,13 @@ export class StationController {
 
   /** Ask the jig which slots hold a device and queue one provisioning run for each. */
   @Post('jigs/:jigId/scan')
-  async scan(@Param() p: JigParam): Promise<{ jigId: string; slots: number[]; queued: number[] }> {
+  async scan(@Param() p: JigParam, @Query() q: ScanQuery): Promise<{ jigId: string; slots: number[]; queued: number[] }> {
     const client = await this.jigs.client(p.jigId);
     const info = await client.jigInfo();
     const runId = Date.now().toString(36);
     const queued: number[] = [];
-    for (const slot of info.occupiedSlots) {
+    const wanted = q.slot === undefined ? info.occupiedSlots : info.occupiedSlots.filter((s) => s === q.slot);
+    for (const slot of wanted) {
       const phase = this.board.get(p.jigId, slot)?.phase;
       if (phase && !['idle', 'done', 'failed', 'refused'].includes(phase)) continue; // already in hand
       this.board.set(p.jigId, slot, { phase: 'queued', attempts: 0, deviceSerial: undefined });

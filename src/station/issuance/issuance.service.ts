@@ -65,6 +65,11 @@ export class IssuanceService implements OnModuleDestroy {
     if (!order) {
       const existing = await this.findBySerial(req.deviceSerial);
       if (existing) return this.reuseOrRefuse(existing, keyId, req.deviceSerial);
+      const closed = this.orders.closedFor(req.productModel, req.deviceSerial, serialInRange);
+      if (closed?.reason === 'exhausted') {
+        throw new QuotaExhaustedError(`order ${closed.orderId} is exhausted: all ${closed.quota} birth certificates issued`);
+      }
+      if (closed) throw new OrderNotOpenError(`order ${closed.orderId} for serial ${req.deviceSerial} is closed (${closed.reason})`);
       if (!this.orders.hasOpenOrderFor(req.productModel)) {
         throw new NoOrderForProductError(`no open production order for product ${req.productModel}`);
       }
@@ -95,7 +100,12 @@ export class IssuanceService implements OnModuleDestroy {
       const existing = await this.findBySerial(req.deviceSerial);
       if (existing) return this.reuseOrRefuse(existing, keyId, req.deviceSerial);
       if (/quota_not_exceeded/.test(text)) throw new QuotaExhaustedError(`order ${orderId} has no quota left (${order.row.quota} granted)`);
-      if (/ORDER_NOT_OPEN/.test(text)) throw new OrderNotOpenError(`order ${orderId} is closed`);
+      if (/ORDER_NOT_OPEN/.test(text)) {
+        // closed while this request was on its way: refuse with the reason it closed for
+        const closed = this.orders.closedFor(req.productModel, req.deviceSerial, serialInRange);
+        if (closed?.reason === 'exhausted') throw new QuotaExhaustedError(`order ${orderId} is exhausted: all ${order.row.quota} birth certificates issued`);
+        throw new OrderNotOpenError(`order ${orderId} is closed${closed ? ` (${closed.reason})` : ''}`);
+      }
       throw err;
     }
     issuanceId = Number(res.row!.id);

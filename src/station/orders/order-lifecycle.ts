@@ -65,7 +65,7 @@ export class OrderLifecycle {
       if (!(await this.ds.getRepository(StationOrderEntity).existsBy({ orderId }))) throw new OrderNotFoundError(`no order ${orderId}`);
       return false;
     }
-    this.registry.deactivate(orderId);
+    this.registry.deactivate(orderId, reason);
     await this.events.record('order-closed', { orderId, actor, detail: `order closed: ${reason}` });
     // signatures already reserved finish first (bounded wait); later ones are refused by the trigger
     for (let i = 0; i < 250 && (this.inFlight.get(orderId) ?? 0) > 0; i++) await new Promise((r) => setTimeout(r, 20));

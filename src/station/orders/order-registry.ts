@@ -22,9 +22,20 @@ export interface ActiveOrder {
  * Keeps a ready-to-sign template per open order, so the hot path does no lookups: the Order
  * CA key handle, issuer name and AKI are resolved once when the order opens.
  */
+/** What the station remembers of a closed order, to refuse its devices with the right reason. */
+export interface ClosedOrder {
+  orderId: string;
+  productModel: string;
+  serialFirst: string;
+  serialLast: string;
+  quota: number;
+  reason: string;
+}
+
 @Injectable()
 export class OrderRegistry {
   private readonly active = new Map<string, ActiveOrder>();
+  private readonly closed = new Map<string, ClosedOrder>();
 
   constructor(
     private readonly ds: DataSource,
@@ -34,8 +45,22 @@ export class OrderRegistry {
 
   async load(): Promise<void> {
     this.active.clear();
-    const rows = await this.ds.getRepository(StationOrderEntity).findBy({ status: 'open' });
-    for (const row of rows) this.activate(row);
+    this.closed.clear();
+    for (const row of await this.ds.getRepository(StationOrderEntity).find()) {
+      if (row.status === 'open') this.activate(row);
+      else this.remember(row, row.closedReason ?? 'closed');
+    }
+  }
+
+  private remember(row: StationOrderEntity, reason: string): void {
+    const { orderId, productModel, serialFirst, serialLast, quota } = row;
+    this.closed.set(orderId, { orderId, productModel, serialFirst, serialLast, quota, reason });
+  }
+
+  /** The closed order whose range holds this serial, if any. */
+  closedFor(model: string, serial: string, inRange: (s: string, a: string, b: string) => boolean): ClosedOrder | undefined {
+    for (const o of this.closed.values()) if (o.productModel === model && inRange(serial, o.serialFirst, o.serialLast)) return o;
+    return undefined;
   }
 
   activate(row: StationOrderEntity): ActiveOrder {
@@ -60,7 +85,9 @@ export class OrderRegistry {
     return [row.caCertificate, ...fromPemAll(row.upperChain.toString('utf8'))];
   }
 
-  deactivate(orderId: string): void {
+  deactivate(orderId: string, reason: string): void {
+    const order = this.active.get(orderId);
+    if (order) this.remember(order.row, reason);
     this.active.delete(orderId);
   }
 

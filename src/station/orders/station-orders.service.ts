@@ -26,6 +26,8 @@ export interface OrderSummary {
   notAfter: string;
   status: string;
   closedReason: string | null;
+  /** issuance records by status: reserved, issued, injected, locked, spoiled */
+  byStatus?: Record<string, number>;
 }
 
 /**
@@ -92,7 +94,15 @@ export class StationOrdersService {
   }
 
   async list(): Promise<OrderSummary[]> {
-    return (await this.ds.getRepository(StationOrderEntity).find({ order: { createdAt: 'ASC' } })).map(summary);
+    const rows = await this.ds.getRepository(StationOrderEntity).find({ order: { createdAt: 'ASC' } });
+    const byStatus: Array<{ orderId: string; status: string; n: number }> = await this.ds.query(
+      `SELECT order_id AS orderId, status, COUNT(*) AS n FROM issuance GROUP BY order_id, status`,
+    );
+    return rows.map((r) => {
+      const counts: Record<string, number> = {};
+      for (const c of byStatus) if (c.orderId === r.orderId) counts[c.status] = c.n;
+      return { ...summary(r), byStatus: counts };
+    });
   }
 }
 
