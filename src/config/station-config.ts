@@ -25,6 +25,8 @@ export class StationConfig {
   @ValidateNested() @Type(() => RedisSettings) redis: RedisSettings;
   @ValidateNested() @Type(() => HsmSettings) hsm: HsmSettings;
   @ValidateNested() @Type(() => CentralSettings) central: CentralSettings;
+  /** PEM of the brand root CA, installed out of band: grants and Order CAs must chain to it */
+  @IsString() @IsNotEmpty() trustAnchorPath: string;
   @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ProductSettings) products: ProductSettings[];
   @IsArray() @ValidateNested({ each: true }) @Type(() => JigSettings) jigs: JigSettings[] = [];
   /** queue name prefix, so several stations (or tests) can share one Redis */

@@ -40,6 +40,7 @@ export interface RunningLine {
   stationUrl: string;
   centralUrl: string;
   adminToken: string;
+  supervisorToken: string;
   orderId: string;
   serials: string[];
   redis: RunningProcess;
@@ -127,6 +128,13 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
     });
     stopList.push(() => centralProc.stop());
 
+    // commissioning: the station trusts the brand root installed as a file, never fetched at run time
+    const { pem: rootPem } = await httpJson<{ pem: string }>('GET', `${centralProc.ready}/api/pki/root`);
+    mkdirSync(join(dir, 'station'), { recursive: true });
+    const trustAnchorPath = join(dir, 'station', 'brand-root.pem');
+    writeFileSync(trustAnchorPath, rootPem);
+    const supervisorToken = randomBytes(16).toString('hex');
+
     const serials = Array.from({ length: opts.devices }, (_, i) => opts.serialOverrides?.[i + 1] ?? serialOf(i + 1));
     await httpJson('POST', `${centralProc.ready}/api/orders`, {
       orderId,
@@ -183,6 +191,8 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
         redis: { host: '127.0.0.1', port: redisPort },
         hsm: { modulePath: central.modulePath, tokenLabel: 'station', pin },
         central: { url: centralProc.ready, apiToken: stationToken },
+        trustAnchorPath,
+        supervisorToken,
         products: [{ model: product, keyAlgorithm: 'ec-p256', hardwareTypeOid: '2.25.316439792148501594468024376345574696162.2.1', organization: 'Acme Devices' }],
         jigs,
         ...(opts.attempts ? { provisioningAttempts: opts.attempts } : {}),
@@ -208,6 +218,7 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
       stationUrl: station.ready,
       centralUrl: centralProc.ready,
       adminToken,
+      supervisorToken,
       orderId,
       serials,
       redis,

@@ -28,6 +28,7 @@ import { AlarmService } from './quota/alarm.service.js';
 import { QuotaGuard } from './quota/quota-guard.js';
 import { OrderLifecycle } from './orders/order-lifecycle.js';
 import { StationOrderEntity } from './database/entities.js';
+import { TRUST_ANCHOR, loadTrustAnchor } from './orders/trust-anchor.js';
 
 @Module({})
 export class StationModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -55,6 +56,7 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
       controllers: [StationController, SupervisorController, HealthController, StaticUiController],
       providers: [
         { provide: STATION_CONFIG, useValue: config },
+        { provide: TRUST_ANCHOR, useFactory: () => loadTrustAnchor(config.trustAnchorPath) },
         { provide: DataSource, useFactory: () => openStationDatabase(config.databasePath) },
         // opened after the DataSource, so the schema is migrated before the hot path writes
         { provide: GroupCommitWriter, inject: [DataSource], useFactory: () => GroupCommitWriter.open(config.databasePath) },

@@ -6,6 +6,7 @@ import { selfSignedRoot, issueSubordinate, type CaIdentity } from '../../pki/ca-
 import { encodeName } from '../../pki/name.js';
 import { readCertificate } from '../../pki/certificate-reader.js';
 import type { OrderTerms } from '../../pki/extensions.js';
+import { signQuotaGrant, type QuotaGrantTerms } from '../../pki/quota-grant.js';
 import { CENTRAL_CONFIG, CentralConfig } from '../../config/central-config.js';
 import { CaCertificateEntity } from '../database/entities.js';
 
@@ -56,6 +57,13 @@ export class CentralPkiService {
       await repo.save({ name: h.name, keyLabel: h.name, certificate, createdAt: now.toISOString() });
       this.log.log(`${h.name} created in the HSM`);
     }
+  }
+
+  /** Sign a production order's quota grant with the quota signer's key (system.md §4.1). */
+  async signGrant(terms: QuotaGrantTerms): Promise<Buffer> {
+    const row = await this.ds.getRepository(CaCertificateEntity).findOneByOrFail({ name: 'quota-signer' });
+    const signer = this.identity(row).signer;
+    return signQuotaGrant(terms, signer, row.certificate);
   }
 
   rootCertificate(): Buffer {

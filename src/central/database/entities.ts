@@ -21,6 +21,8 @@ export class ProductionOrderEntity {
   @Column({ name: 'not_after', type: 'text' }) notAfter: string;
   @Column({ type: 'text' }) status: 'created' | 'active' | 'closed';
   @Column({ name: 'order_ca_certificate', type: 'blob', nullable: true }) orderCaCertificate: Buffer | null;
+  /** the signed quota grant (CMS SignedData DER) */
+  @Column({ name: 'grant_der', type: 'blob', nullable: true }) grantDer: Buffer | null;
   @Column({ name: 'created_at', type: 'text' }) createdAt: string;
 }
 

@@ -18,4 +18,17 @@ export class CentralInitial1763900000001 implements MigrationInterface {
   }
 }
 
-export const CENTRAL_MIGRATIONS = [CentralInitial1763900000001];
+/** Each order carries the quota grant central signed for it (system.md §4.1). */
+export class CentralOrderGrant1763900000003 implements MigrationInterface {
+  name = 'CentralOrderGrant1763900000003';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE production_order ADD COLUMN grant_der BLOB`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE production_order DROP COLUMN grant_der`);
+  }
+}
+
+export const CENTRAL_MIGRATIONS = [CentralInitial1763900000001, CentralOrderGrant1763900000003];

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { BearerGuard, Roles, type CentralPrincipal } from '../auth/bearer.guard.js';
 import { CreateOrderDto, OrderCaRequestDto, type OrderView } from './order.dto.js';
-import { OrdersService, view } from './orders.service.js';
+import { OrdersService, OrderNotFoundError, view } from './orders.service.js';
 import { CentralPkiService } from '../ca/central-pki.service.js';
 import { toPem } from '../../pki/pem.js';
 
@@ -31,6 +31,15 @@ export class OrdersController {
   @Roles('brand-owner', 'station')
   async get(@Param('orderId') orderId: string, @Req() req: AuthedRequest): Promise<OrderView> {
     return view(await this.orders.get(orderId, req.principal.stationId));
+  }
+
+  /** The order's signed quota grant: base64 DER and PEM (the file a supervisor carries to an air-gapped line). */
+  @Get('orders/:orderId/grant')
+  @Roles('brand-owner', 'station')
+  async grant(@Param('orderId') orderId: string, @Req() req: AuthedRequest): Promise<{ orderId: string; grant: string; pem: string }> {
+    const order = await this.orders.get(orderId, req.principal.stationId);
+    if (!order.grantDer) throw new OrderNotFoundError(`order ${orderId} has no grant`);
+    return { orderId, grant: order.grantDer.toString('base64'), pem: toPem(order.grantDer, 'QUOTA GRANT') };
   }
 
   @Post('orders/:orderId/order-ca')

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { verifyCsr } from '../../pki/csr.js';
 import { readCertificate } from '../../pki/certificate-reader.js';
@@ -32,12 +33,16 @@ export class OrdersService {
     if (new Date(dto.notAfter) <= new Date(dto.notBefore)) throw new InvalidInputError('notAfter must be after notBefore');
     const repo = this.ds.getRepository(ProductionOrderEntity);
     if (await repo.findOneBy({ orderId: dto.orderId })) throw new OrderConflictError(`order ${dto.orderId} exists already`);
+    const notBefore = new Date(dto.notBefore);
+    const notAfter = new Date(dto.notAfter);
+    const grantDer = await this.pki.signGrant({ ...dto, notBefore, notAfter, nonce: randomBytes(16) });
     const row = await repo.save({
       ...dto,
-      notBefore: new Date(dto.notBefore).toISOString(),
-      notAfter: new Date(dto.notAfter).toISOString(),
+      notBefore: notBefore.toISOString(),
+      notAfter: notAfter.toISOString(),
       status: 'created' as const,
       orderCaCertificate: null,
+      grantDer,
       createdAt: now.toISOString(),
     });
     return view(row);

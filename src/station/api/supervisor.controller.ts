@@ -5,6 +5,9 @@ import { OrderLifecycle } from '../orders/order-lifecycle.js';
 import { EventLog } from '../events/event-log.js';
 import { SupervisorGuard } from './supervisor.guard.js';
 import { QuotaGuard } from '../quota/quota-guard.js';
+import { StationOrdersService } from '../orders/station-orders.service.js';
+import { fromPem } from '../../pki/pem.js';
+import { InvalidInputError } from '../../common/domain-error.js';
 
 class ClearAlarmDto {
   @Matches(/^[\p{L}\p{N} ._-]{1,64}$/u) supervisor: string;
@@ -12,6 +15,11 @@ class ClearAlarmDto {
 }
 class CancelOrderDto {
   @Matches(/^[\p{L}\p{N} ._-]{1,64}$/u) supervisor: string;
+}
+class ImportGrantDto {
+  @Matches(/^[\p{L}\p{N} ._-]{1,64}$/u) supervisor: string;
+  /** the grant file: PEM ("-----BEGIN QUOTA GRANT-----") or base64 DER */
+  @IsString() @IsNotEmpty() @MaxLength(100_000) grant: string;
 }
 class OrderParam {
   @Matches(/^[A-Za-z0-9._-]{1,64}$/) orderId: string;
@@ -25,6 +33,7 @@ export class SupervisorController {
     private readonly lifecycle: OrderLifecycle,
     private readonly events: EventLog,
     private readonly guard: QuotaGuard,
+    private readonly orders: StationOrdersService,
   ) {}
 
   @Get('alarms')
@@ -50,6 +59,20 @@ export class SupervisorController {
   @UseGuards(SupervisorGuard)
   async cancel(@Param() p: OrderParam, @Body() dto: CancelOrderDto): Promise<{ orderId: string; closed: boolean }> {
     return { orderId: p.orderId, closed: await this.lifecycle.close(p.orderId, 'cancelled', dto.supervisor) };
+  }
+
+  /** Offline delivery: a supervisor imports the grant file central issued for this station. */
+  @Post('grants')
+  @UseGuards(SupervisorGuard)
+  importGrant(@Body() dto: ImportGrantDto) {
+    const text = dto.grant.trim();
+    let der: Buffer;
+    try {
+      der = text.startsWith('-----BEGIN') ? fromPem(text, 'QUOTA GRANT') : Buffer.from(text, 'base64');
+    } catch {
+      throw new InvalidInputError('grant: expected a "QUOTA GRANT" PEM block or base64 DER');
+    }
+    return this.orders.importGrant(der, 'file', dto.supervisor);
   }
 
   @Get('events')

@@ -15,6 +15,8 @@ export interface CentralClient {
   /** returns the Order CA certificate and the chain above it (DER) */
   requestOrderCa(orderId: string, csr: Uint8Array): Promise<{ certificate: Buffer; chain: Buffer[] }>;
   rootCertificate(): Promise<Buffer>;
+  /** the order's signed quota grant (CMS DER) */
+  getGrant(orderId: string): Promise<Buffer>;
 }
 
 export const CENTRAL_CLIENT = Symbol('CENTRAL_CLIENT');

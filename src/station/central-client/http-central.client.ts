@@ -55,6 +55,11 @@ export class HttpCentralClient implements CentralClient {
     return { certificate: Buffer.from(r.certificate, 'base64'), chain: r.chain.map((c) => Buffer.from(c, 'base64')) };
   }
 
+  async getGrant(orderId: string): Promise<Buffer> {
+    const r = await this.call<{ grant: string }>('GET', `/api/orders/${encodeURIComponent(orderId)}/grant`);
+    return Buffer.from(r.grant, 'base64');
+  }
+
   async rootCertificate(): Promise<Buffer> {
     return fromPem((await this.call<{ pem: string }>('GET', '/api/pki/root')).pem);
   }

@@ -67,4 +67,19 @@ export class StationQuotaSafeguards1763900000002 implements MigrationInterface {
     await q.query('ALTER TABLE station_order DROP COLUMN closed_reason');
   }
 }
-export const STATION_MIGRATIONS = [StationInitial1763900000000, StationQuotaSafeguards1763900000002];
+/** Grants the station imported: a grant (or its nonce, or a second grant for an order) never twice. */
+export class StationImportedGrants1763900000004 implements MigrationInterface {
+  name = 'StationImportedGrants1763900000004';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE imported_grant (
+      fingerprint TEXT PRIMARY KEY NOT NULL, nonce TEXT NOT NULL UNIQUE, order_id TEXT NOT NULL UNIQUE,
+      source TEXT NOT NULL, actor TEXT NOT NULL, imported_at TEXT NOT NULL, grant_der BLOB NOT NULL)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE imported_grant');
+  }
+}
+
+export const STATION_MIGRATIONS = [StationInitial1763900000000, StationQuotaSafeguards1763900000002, StationImportedGrants1763900000004];

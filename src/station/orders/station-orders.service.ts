@@ -8,7 +8,15 @@ import { readCertificate } from '../../pki/certificate-reader.js';
 import { toPem } from '../../pki/pem.js';
 import { verifyChain } from '../../pki/chain.js';
 import { STATION_CONFIG, StationConfig } from '../../config/station-config.js';
-import { InvalidInputError } from '../../common/domain-error.js';
+import { DomainError, InvalidInputError } from '../../common/domain-error.js';
+import { grantFingerprint, verifyQuotaGrant } from '../../pki/quota-grant.js';
+import { TRUST_ANCHOR } from './trust-anchor.js';
+
+export class GrantReplayedError extends DomainError {
+  readonly code = 'GRANT_REPLAYED';
+  readonly status = 409;
+  readonly retryable = false;
+}
 import { CENTRAL_CLIENT, type CentralClient } from '../central-client/central-client.port.js';
 import { StationOrderEntity } from '../database/entities.js';
 import { OrderRegistry } from './order-registry.js';
@@ -45,50 +53,92 @@ export class StationOrdersService {
     @Inject(HSM_PORT) private readonly hsm: HsmPort,
     @Inject(CENTRAL_CLIENT) private readonly central: CentralClient,
     @Inject(STATION_CONFIG) private readonly config: StationConfig,
+    @Inject(TRUST_ANCHOR) private readonly trustAnchor: Buffer,
     private readonly guard: QuotaGuard,
     private readonly events: EventLog,
   ) {}
 
+  /** Online: pull the order's grant from central, then import it. */
   async open(orderId: string): Promise<OrderSummary> {
-    const repo = this.ds.getRepository(StationOrderEntity);
-    const existing = await repo.findOneBy({ orderId });
+    const existing = await this.ds.getRepository(StationOrderEntity).findOneBy({ orderId });
     if (existing) return summary(existing);
+    return this.importGrant(await this.central.getGrant(orderId), 'online', 'station');
+  }
 
-    const terms = await this.central.getOrder(orderId);
-    if (terms.stationId !== this.config.stationId) throw new InvalidInputError(`order ${orderId} is for station ${terms.stationId}`);
+  /**
+   * Import a signed quota grant (online, or a file a supervisor brings) and open its order.
+   * Refused with a clear reason, changing nothing: forged, tampered, expired, not yet valid, for
+   * another station (verifyQuotaGrant), already imported (the same grant, its nonce, or a second
+   * grant for the same order), or for a product this line does not build.
+   */
+  async importGrant(der: Buffer, source: 'online' | 'file', actor: string): Promise<OrderSummary> {
+    const terms = verifyQuotaGrant(der, { trustAnchor: this.trustAnchor, now: new Date(), stationId: this.config.stationId });
+    const fingerprint = grantFingerprint(der);
+    const [seen] = await this.ds.query(
+      `SELECT order_id AS orderId, fingerprint FROM imported_grant WHERE fingerprint = ? OR nonce = ? OR order_id = ?`,
+      [fingerprint, terms.nonce.toString('hex'), terms.orderId],
+    );
+    if (seen) {
+      throw new GrantReplayedError(
+        seen.fingerprint === fingerprint
+          ? `grant for order ${terms.orderId} was imported already: a grant is used once`
+          : `a grant for order ${seen.orderId} was imported already: refusing a second grant with the same order or nonce`,
+      );
+    }
     this.registry.product(terms.productModel); // throws if this line does not build the product
 
     // A key left by an interrupted open (no row yet) is reused: central signs the same key again.
+    const orderId = terms.orderId;
     const label = `order-ca:${orderId}`;
     const key = this.hsm.findKey(label) ?? this.hsm.generateKeyPair(label, 'ec-p256');
     const csr = buildSignedCsr(hsmSigner(this.hsm, key), encodeName({ commonName: `Order CA ${orderId}` }));
     const { certificate, chain } = await this.central.requestOrderCa(orderId, csr);
-    const root = await this.central.rootCertificate();
-
     if (!readCertificate(certificate).spki.equals(Buffer.from(key.spki))) {
       throw new InvalidInputError(`central returned an Order CA certificate for another key`);
     }
-    verifyChain([certificate, ...chain], root);
+    verifyChain([certificate, ...chain], this.trustAnchor);
 
     // the HSM counter exists before the order can issue (a missing one is a tamper alarm)
     this.guard.initOrder(orderId, terms.quota);
-    const row = await repo.save({
-      orderId,
-      productModel: terms.productModel,
-      quota: terms.quota,
-      issued: 0,
-      serialFirst: terms.serialFirst,
-      serialLast: terms.serialLast,
-      notBefore: terms.notBefore,
-      notAfter: terms.notAfter,
-      status: 'open' as const,
-      caKeyLabel: label,
-      caCertificate: certificate,
-      upperChain: Buffer.from(chain.map((c) => toPem(c)).join(''), 'utf8'),
-      createdAt: new Date().toISOString(),
-    });
+    const row = await this.ds
+      .transaction(async (m) => {
+      await m.query(`INSERT INTO imported_grant (fingerprint, nonce, order_id, source, actor, imported_at, grant_der) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
+        fingerprint,
+        terms.nonce.toString('hex'),
+        orderId,
+        source,
+        actor,
+        new Date().toISOString(),
+        der,
+      ]);
+      return m.getRepository(StationOrderEntity).save({
+        orderId,
+        productModel: terms.productModel,
+        quota: terms.quota,
+        issued: 0,
+        serialFirst: terms.serialFirst,
+        serialLast: terms.serialLast,
+        notBefore: terms.notBefore.toISOString(),
+        notAfter: terms.notAfter.toISOString(),
+        status: 'open' as const,
+        caKeyLabel: label,
+        caCertificate: certificate,
+        upperChain: Buffer.from(chain.map((c) => toPem(c)).join(''), 'utf8'),
+        createdAt: new Date().toISOString(),
+        closedReason: null,
+      });
+      })
+      .catch((err: unknown) => {
+        // two imports of one grant at once: the register's UNIQUE keys let only one through
+        if (/UNIQUE/.test(String(err))) throw new GrantReplayedError(`grant for order ${orderId} was imported concurrently`);
+        throw err;
+      });
     this.registry.activate(row);
-    await this.events.record('order-opened', { orderId, actor: 'station', detail: `${terms.quota} × ${terms.productModel}, serials ${terms.serialFirst}..${terms.serialLast}, Order CA key ${label}` });
+    await this.events.record('order-opened', {
+      orderId,
+      actor,
+      detail: `grant ${fingerprint.slice(0, 16)}… (${source}): ${terms.quota} × ${terms.productModel}, serials ${terms.serialFirst}..${terms.serialLast}, Order CA key ${label}`,
+    });
     this.log.log(`order ${orderId} open: ${terms.quota} × ${terms.productModel}, serials ${terms.serialFirst}..${terms.serialLast}`);
     return summary(row);
   }

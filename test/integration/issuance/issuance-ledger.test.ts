@@ -65,7 +65,9 @@ describe('issuance ledger on SQLite + SoftHSM2', () => {
     assert.equal(stack.hsm.findKey('order-ca:BENCH'), null);
     const kinds = (await stack.events.list()).map((e) => e.kind);
     assert.ok(kinds.includes('order-closed') && kinds.includes('key-destroyed'));
-    await assert.rejects(stack.issuance.issue({ deviceSerial: 'SN0009998', productModel: 'thermo-1', csr: deviceCsr('x') }), NoOrderForProductError);
+    // a device of the closed order's range is told the order is exhausted; another product has no order
+    await assert.rejects(stack.issuance.issue({ deviceSerial: 'SN0009998', productModel: 'thermo-1', csr: deviceCsr('x') }), QuotaExhaustedError);
+    await assert.rejects(stack.issuance.issue({ deviceSerial: 'SN0009998', productModel: 'other', csr: deviceCsr('x') }), NoOrderForProductError);
     assert.deepEqual(await count(stack), { issued: 50, records: 50 });
   });
 });

@@ -11,6 +11,7 @@ const good = () => ({
   redis: { port: 6379 },
   hsm: { modulePath: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'station', pin: 'secret-pin' },
   central: { url: 'http://127.0.0.1:1', apiToken: 't' },
+  trustAnchorPath: '/etc/station/brand-root.pem',
   products: [{ model: 'thermo-1', hardwareTypeOid: '1.2.3.4' }],
   jigs: [{ id: 'jig-1', path: '/dev/serial/by-path/x', product: 'thermo-1' }],
 });
