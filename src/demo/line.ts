@@ -22,6 +22,8 @@ export interface LineOptions {
   serialOverrides?: Record<number, string>;
   /** simulators delay traffic by its wire time at 115200 baud, as a real line would */
   modelWire?: boolean;
+  /** extra station settings (e.g. hsmCounterBlock) */
+  stationSettings?: Record<string, unknown>;
   /** progress lines for the person watching */
   log?: (line: string) => void;
 }
@@ -45,7 +47,11 @@ export interface RunningLine {
   serials: string[];
   redis: RunningProcess;
   central: RunningProcess;
-  station: RunningProcess;
+  readonly station: RunningProcess;
+  /** the station's token, for tests that read its counters while it is stopped */
+  hsm: { modulePath: string; confPath: string; pin: string };
+  /** start the station again on the same port and state (after it was killed), with extra env */
+  restartStation(env?: NodeJS.ProcessEnv): Promise<RunningProcess>;
   simulators: RunningSimulator[];
   ptys: PtyPair[];
   stop(): Promise<void>;
@@ -196,26 +202,31 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
         products: [{ model: product, keyAlgorithm: 'ec-p256', hardwareTypeOid: '2.25.316439792148501594468024376345574696162.2.1', organization: 'Acme Devices' }],
         jigs,
         ...(opts.attempts ? { provisioningAttempts: opts.attempts } : {}),
+        ...opts.stationSettings,
       }, null, 2),
       { mode: 0o600 },
     );
     say('station: starting');
-    const station = await startProcess({
-      name: 'station',
-      command: process.execPath,
-      // STATION_NODE_ARGS (e.g. "--cpu-prof") lets a developer profile the station under line load
-      args: [...(process.env.STATION_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(DIST, 'src/station/main.js')],
-      env: { ...hsmEnv, STATION_CONFIG: stationConfig },
-      logFile: join(dir, 'logs', 'station.log'),
-      readyPattern: /READY station (\S+)/,
-    });
+    const launchStation = (env: NodeJS.ProcessEnv = {}) =>
+      startProcess({
+        name: 'station',
+        command: process.execPath,
+        // STATION_NODE_ARGS (e.g. "--cpu-prof") lets a developer profile the station under line load
+        args: [...(process.env.STATION_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(DIST, 'src/station/main.js')],
+        env: { ...hsmEnv, STATION_CONFIG: stationConfig, ...env },
+        logFile: join(dir, 'logs', 'station.log'),
+        readyPattern: /READY station (\S+)/,
+      });
+    let station = await launchStation();
     stopList.push(() => station.stop());
     await httpJson('POST', `${station.ready}/api/orders/${orderId}/open`);
+    const stationUrl = station.ready;
     say(`station: order ${orderId} open (Order CA key generated in the station HSM, certificate signed by central)`);
 
     return {
       stateDir: dir,
-      stationUrl: station.ready,
+      stationUrl,
+      hsm: { modulePath: central.modulePath, confPath: central.confPath, pin },
       centralUrl: centralProc.ready,
       adminToken,
       supervisorToken,
@@ -223,7 +234,14 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
       serials,
       redis,
       central: centralProc,
-      station,
+      get station() {
+        return station;
+      },
+      async restartStation(env: NodeJS.ProcessEnv = {}) {
+        await station.stop('SIGKILL').catch(() => undefined);
+        station = await launchStation(env);
+        return station;
+      },
       simulators,
       ptys,
       stop: stopAll,

@@ -41,6 +41,7 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
     private readonly alarms: AlarmService,
     private readonly guard: QuotaGuard,
     private readonly lifecycle: OrderLifecycle,
+    private readonly issuance: IssuanceService,
   ) {}
 
   static forConfig(config: StationConfig, transports: JigTransportFactory = serialTransportFactory): DynamicModule {
@@ -84,6 +85,7 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
   /** Start-up checks before any job runs: interrupted closes, counters against the HSM, expiry. */
   async onApplicationBootstrap(): Promise<void> {
     await this.alarms.load();
+    await this.issuance.voidInterruptedReservations();
     await this.lifecycle.finishInterruptedCloses();
     const open = await this.ds.getRepository(StationOrderEntity).findBy({ status: 'open' });
     await this.guard.checkAtStartup(open);

@@ -60,12 +60,13 @@ async function openOn(dir: string, opts: StackOptions) {
   const guard = new QuotaGuard(ds, hsm, config, alarms);
   const lifecycle = new OrderLifecycle(ds, registry, events, hsm);
   const writer = await GroupCommitWriter.open(join(dir, 'station.db'));
-  const issuance = new IssuanceService(ds, registry, writer, guard, lifecycle);
+  const issuance = new IssuanceService(ds, registry, writer, guard, lifecycle, events);
   let closed = false;
   const stack = {
     dir, hsm, ds, issuance, registry, guard, alarms, lifecycle, events,
     /** the station module's start-up sequence */
     async startup() {
+      await issuance.voidInterruptedReservations();
       await lifecycle.finishInterruptedCloses();
       await guard.checkAtStartup(await ds.getRepository(StationOrderEntity).findBy({ status: 'open' }));
       await registry.load();

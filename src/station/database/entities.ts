@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /** A production order this station may issue for, with its Order CA (key in the HSM). */
 @Entity('station_order')
@@ -30,7 +30,8 @@ export type IssuanceStatus = 'reserved' | 'issued' | 'injected' | 'locked' | 'sp
 export class IssuanceEntity {
   @PrimaryGeneratedColumn() id: number;
   @Column({ name: 'order_id', type: 'text' }) orderId: string;
-  @Index({ unique: true }) @Column({ name: 'device_serial', type: 'text' }) deviceSerial: string;
+  /** unique among live records (migration StationVoidReservations) */
+  @Column({ name: 'device_serial', type: 'text' }) deviceSerial: string;
   @Column({ name: 'key_id', type: 'text' }) keyId: string;
   @Column({ name: 'cert_serial', type: 'text' }) certSerial: string;
   @Column({ type: 'text', nullable: true }) fingerprint: string | null;

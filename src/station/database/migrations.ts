@@ -82,4 +82,27 @@ export class StationImportedGrants1763900000004 implements MigrationInterface {
   }
 }
 
-export const STATION_MIGRATIONS = [StationInitial1763900000000, StationQuotaSafeguards1763900000002, StationImportedGrants1763900000004];
+/**
+ * A reservation a crash left without a certificate is void (spoiled, still counted); the device
+ * may then be issued anew. So a serial is unique among live records only.
+ */
+export class StationVoidReservations1763900000005 implements MigrationInterface {
+  name = 'StationVoidReservations1763900000005';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX idx_issuance_device_serial`);
+    await q.query(`CREATE UNIQUE INDEX idx_issuance_live_device_serial ON issuance (device_serial) WHERE NOT (status = 'spoiled' AND certificate IS NULL)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX idx_issuance_live_device_serial`);
+    await q.query(`CREATE UNIQUE INDEX idx_issuance_device_serial ON issuance (device_serial)`);
+  }
+}
+
+export const STATION_MIGRATIONS = [
+  StationInitial1763900000000,
+  StationQuotaSafeguards1763900000002,
+  StationImportedGrants1763900000004,
+  StationVoidReservations1763900000005,
+];

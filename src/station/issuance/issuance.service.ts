@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import type { VerifiedCsr } from '../../pki/csr.js';
 import { GroupCommitWriter } from '../database/group-commit.js';
 import { QuotaGuard } from '../quota/quota-guard.js';
+import { failpoint } from '../../common/failpoint.js';
+import { EventLog } from '../events/event-log.js';
 import { OrderLifecycle } from '../orders/order-lifecycle.js';
 import { OrderRegistry, type ActiveOrder } from '../orders/order-registry.js';
 import { serialInRange } from '../orders/serial-range.js';
@@ -57,6 +59,7 @@ export class IssuanceService implements OnModuleDestroy {
     private readonly writer: GroupCommitWriter,
     private readonly guard: QuotaGuard,
     private readonly lifecycle: OrderLifecycle,
+    private readonly events: EventLog,
   ) {}
 
   async issue(req: BirthCertificateRequest, now = new Date()): Promise<IssuedCertificate> {
@@ -110,6 +113,7 @@ export class IssuanceService implements OnModuleDestroy {
     }
     issuanceId = Number(res.row!.id);
     await this.guard.afterReserve(orderId, Number(res.row!.issued));
+    failpoint('issue:after-reserve');
 
     this.lifecycle.enter(orderId);
     let signed;
@@ -118,6 +122,7 @@ export class IssuanceService implements OnModuleDestroy {
         { serial: req.deviceSerial, algorithm: req.csr.algorithm, spki: req.csr.spki, keyIdentifier: req.csr.keyIdentifier },
         now,
       );
+      failpoint('issue:after-sign');
       await this.writer.write(`UPDATE issuance SET certificate = ?, fingerprint = ?, cert_serial = ?, status = 'issued', updated_at = ? WHERE id = ?`, [
         signed.der,
         signed.fingerprint,
@@ -132,6 +137,7 @@ export class IssuanceService implements OnModuleDestroy {
     } finally {
       this.lifecycle.leave(orderId);
     }
+    failpoint('issue:after-commit');
     await this.lifecycle.closeIfExhausted(orderId, this.guard.issued(orderId));
     return { issuanceId, orderId: order.row.orderId, certificate: signed.der, chain: order.chain, fingerprint: signed.fingerprint, reused: false };
   }
@@ -157,7 +163,7 @@ export class IssuanceService implements OnModuleDestroy {
 
   async findBySerial(serial: string): Promise<ExistingRow | null> {
     const rows: ExistingRow[] = await this.ds.query(
-      `SELECT id, order_id, key_id, certificate, fingerprint, status FROM issuance WHERE device_serial = ?`,
+      `SELECT id, order_id, key_id, certificate, fingerprint, status FROM issuance WHERE device_serial = ? AND NOT (status = 'spoiled' AND certificate IS NULL)`,
       [serial],
     );
     return rows[0] ?? null;
@@ -174,6 +180,27 @@ export class IssuanceService implements OnModuleDestroy {
   /** Signed, never confirmed on the device: still counted, reported, never given to another device. */
   async spoilUnconfirmed(serial: string): Promise<void> {
     await this.writer.write(`UPDATE issuance SET status = 'spoiled', updated_at = ? WHERE device_serial = ? AND status = 'issued'`, [new Date().toISOString(), serial]);
+  }
+
+  /**
+   * After a crash: a reservation left without a certificate may or may not have been signed (the
+   * HSM cannot tell), and nothing of it left the station. It stays counted, as spoiled; the
+   * device may be issued anew (and costs quota again). Run at start-up, before any job.
+   */
+  async voidInterruptedReservations(): Promise<number> {
+    const rows: Array<{ id: number; order_id: string; device_serial: string }> = await this.ds.query(
+      `SELECT id, order_id, device_serial FROM issuance WHERE status = 'reserved' AND certificate IS NULL`,
+    );
+    for (const r of rows) {
+      await this.ds.query(`UPDATE issuance SET status = 'spoiled', updated_at = ? WHERE id = ?`, [new Date().toISOString(), r.id]);
+      await this.events.record('issuance-voided', {
+        orderId: r.order_id,
+        deviceSerial: r.device_serial,
+        actor: 'station',
+        detail: `reservation ${r.id} interrupted before its certificate was stored: counted as spoiled`,
+      });
+    }
+    return rows.length;
   }
 
   async onModuleDestroy(): Promise<void> {

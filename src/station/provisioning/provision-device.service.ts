@@ -8,6 +8,7 @@ import { OrderRegistry } from '../orders/order-registry.js';
 import { JigManager } from './jig-manager.js';
 import { SlotBoard, type SlotPhase } from './slot-board.js';
 import { DeviceRefusedError, ReadBackMismatchError } from './provisioning.errors.js';
+import { failpoint } from '../../common/failpoint.js';
 
 export interface ProvisionOutcome {
   deviceSerial: string;
@@ -78,8 +79,10 @@ export class ProvisionDeviceService {
 
       step('injecting');
       await client.inject(slot, issued.certificate, issued.chain);
+      failpoint('provision:after-inject');
       step('verifying');
       const stored = await client.readBack(slot);
+      failpoint('provision:after-readback');
       const t0 = performance.now();
       const chainMatches = stored.chain.length === issued.chain.length && stored.chain.every((c, i) => sameBytes(c, issued.chain[i]));
       if (!sameBytes(stored.certificate, issued.certificate) || !chainMatches) {
@@ -90,6 +93,7 @@ export class ProvisionDeviceService {
       const injected = this.issuance.mark(issued.issuanceId, 'injected');
       step('locking');
       await Promise.all([client.lock(slot), injected]);
+      failpoint('provision:after-lock');
       // The device is released here; its final record does not hold the wire, so it is not
       // part of the station's time in the device's critical path (stationMs).
       await this.issuance.mark(issued.issuanceId, 'locked');

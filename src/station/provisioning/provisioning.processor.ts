@@ -8,13 +8,14 @@ import { PROVISIONING_QUEUE, type ProvisionJob } from './provisioning.queue.js';
 import { RefusalLog } from './refusal-log.js';
 import { SlotBoard } from './slot-board.js';
 import { LineMetrics } from './line-metrics.js';
+import { MAX_IN_FLIGHT_ISSUANCES } from '../quota/quota-guard.js';
 
 /**
  * Runs provisioning jobs. A policy refusal (non-retryable domain error) ends the job at once;
  * anything else is retried with backoff, and on the last failed try the slot is marked failed
  * and a certificate that was signed but never confirmed on the device is counted as spoiled.
  */
-@Processor(PROVISIONING_QUEUE, { concurrency: 64 })
+@Processor(PROVISIONING_QUEUE, { concurrency: MAX_IN_FLIGHT_ISSUANCES })
 export class ProvisioningProcessor extends WorkerHost {
   private readonly log = new Logger(ProvisioningProcessor.name);
 

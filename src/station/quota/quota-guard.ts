@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { HSM_PORT, type HsmPort } from '../../hsm/hsm.port.js';
 import { STATION_CONFIG, StationConfig } from '../../config/station-config.js';
 import { AlarmService } from './alarm.service.js';
-import { IssuanceLockedError, TamperDetectedError } from './quota.errors.js';
+import { IssuanceBusyError, IssuanceLockedError, TamperDetectedError } from './quota.errors.js';
+import { failpoint } from '../../common/failpoint.js';
 
 interface OrderCount {
   quota: number;
@@ -14,6 +15,12 @@ interface OrderCount {
   /** reservations sent and not yet answered */
   pending: number;
 }
+
+/**
+ * Reservations one station process may have in flight: the provisioning queue's concurrency.
+ * After a crash the HSM mark may lead the database by up to one block plus these.
+ */
+export const MAX_IN_FLIGHT_ISSUANCES = 64;
 
 const hwmName = (orderId: string) => `quota-hwm:${orderId}`;
 const cleanName = (orderId: string) => `quota-clean:${orderId}`;
@@ -29,9 +36,10 @@ const cleanName = (orderId: string) => `quota-clean:${orderId}`;
  * - every issue: the count the reservation returns (INSERT … RETURNING) must be exactly one more
  *   than the last one this process saw, and within the mark: an edit of the counter under a
  *   running station breaks the sequence;
- * - start-up: rows = database count ≤ mark, and mark − count < block (exactly 0 after a clean
- *   shutdown): a database restored from an older copy, a row or counter edited by hand, or a
- *   swapped token fail one of these.
+ * - start-up: rows = database count ≤ mark, and mark − count is 0 after a clean shutdown, or at
+ *   most one block plus the reservations in flight after a crash: a database restored from an
+ *   older copy, a row or counter edited by hand, or a swapped token fail one of these. (So after
+ *   a crash, a rollback smaller than that window cannot be told from the crash; docs/decisions.)
  * Any failure raises a tamper alarm, which locks issuance until a supervisor clears it.
  */
 @Injectable()
@@ -69,7 +77,7 @@ export class QuotaGuard {
         await this.alarms.raise('hsm-counter-missing', o.orderId, `the HSM token holds no counter for this order (token swapped or object deleted); database counts ${o.issued}`);
       } else if (o.issued > Number(mark)) {
         await this.alarms.raise('hsm-behind-database', o.orderId, `database counts ${o.issued} issued, more than the HSM allows (${mark})`);
-      } else if (Number(mark) - o.issued >= (clean ? 1 : this.block)) {
+      } else if (Number(mark) - o.issued > (clean ? 0 : this.block + MAX_IN_FLIGHT_ISSUANCES)) {
         await this.alarms.raise(
           'database-behind-hsm',
           o.orderId,
@@ -88,11 +96,13 @@ export class QuotaGuard {
     }
     const c = this.counts.get(orderId);
     if (!c) throw new TamperDetectedError(`order ${orderId} has no counter state`);
+    if (c.pending >= MAX_IN_FLIGHT_ISSUANCES) throw new IssuanceBusyError(`more than ${MAX_IN_FLIGHT_ISSUANCES} issuances in flight for order ${orderId}`);
     c.pending++;
     const needed = c.lastIssued + c.pending;
     if (needed > c.hwm && c.hwm < c.quota) {
       c.hwm = Math.min(c.quota, Math.max(needed, c.hwm + this.block));
       this.hsm.writeCounter(hwmName(orderId), BigInt(c.hwm));
+      failpoint('guard:after-hsm-mark');
     }
   }
 

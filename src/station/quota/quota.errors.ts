@@ -18,3 +18,10 @@ export class AlarmNotFoundError extends DomainError {
   readonly status = 404;
   readonly retryable = false;
 }
+
+/** Too many issuances in flight at once: try again in a moment. */
+export class IssuanceBusyError extends DomainError {
+  readonly code = 'ISSUANCE_BUSY';
+  readonly status = 503;
+  readonly retryable = true;
+}
