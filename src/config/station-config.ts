@@ -33,7 +33,7 @@ export class StationConfig {
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,64}$/) queuePrefix?: string;
   @IsInt() @Min(1) @Max(20) provisioningAttempts: number = 5;
   /** the HSM's quota high-water mark is raised this many certificates at a time (1 = every certificate) */
-  @IsInt() @Min(1) @Max(1024) hsmCounterBlock: number = 64;
+  @IsInt() @Min(1) @Max(1024) hsmCounterBlock: number = 16;
   /** supervisor actions (clear alarms, cancel orders) need this token until user accounts exist */
   @IsOptional() @IsString() @IsNotEmpty() supervisorToken?: string;
 }

@@ -1,24 +1,25 @@
 import pkcs11js from 'pkcs11js';
 import { HsmOperationError } from './hsm.errors.js';
-import { COUNTER_APPLICATION, decodeCounter } from './hsm-input.js';
+import { COUNTER_APPLICATION } from './hsm-input.js';
 import { ckrOf } from './pkcs11-support.js';
 
 type Handle = pkcs11js.Handle;
 type Find = (session: Handle, template: pkcs11js.Template) => Handle[];
 
 /**
- * Counters as token data objects: CKO_DATA, CKA_APPLICATION "birthcert-counter", CKA_LABEL = name,
- * CKA_VALUE = 8-byte big-endian unsigned value.
+ * Counters as token data objects: CKO_DATA, private, CKA_APPLICATION "birthcert-counter:<name>",
+ * the value in CKA_LABEL as decimal text.
  *
- * SoftHSM2 (2.6.1) treats a data object's CKA_VALUE as read-only after creation
- * (CKR_ATTRIBUTE_READ_ONLY), though other tokens let it change. So an update first tries
- * C_SetAttributeValue and, once the token has refused that, replaces the object instead:
- * create the new one, then destroy the old. A crash in between leaves two objects, never none;
- * a read then returns the larger value, which is one of the two a write-in-flight allows.
+ * Why the label: SoftHSM2 (2.6.1) treats a data object's CKA_VALUE as read-only after creation
+ * (CKR_ATTRIBUTE_READ_ONLY), so keeping the value there means replacing the object on every
+ * update (create + destroy, ~2.2 ms). CKA_LABEL is modifiable on SoftHSM2 and on HSMs generally
+ * (PKCS#11 §4.4: label is modifiable by default) and updates in place in ~0.15 ms — cheap enough
+ * to count on the issuance path. An update is one C_SetAttributeValue: the token keeps either
+ * the old or the new value. Should a crash ever leave two objects for one name, a read returns
+ * the larger value (counters here only grow).
  */
 export class Pkcs11Counters {
-  /** Learnt on the first update: does this token let CKA_VALUE change? */
-  private valueWritable: boolean | undefined;
+  private readonly handles = new Map<string, Handle>();
 
   constructor(
     private readonly lib: pkcs11js.PKCS11,
@@ -26,42 +27,55 @@ export class Pkcs11Counters {
   ) {}
 
   read(session: Handle, name: string): bigint | null {
-    let result: bigint | null = null;
-    for (const handle of this.find(session, counterTemplate(name))) {
-      const [a] = this.lib.C_GetAttributeValue(session, handle, [{ type: pkcs11js.CKA_VALUE }]);
-      const value = a ? decodeCounter(a.value) : null;
-      if (value === null) throw new HsmOperationError(`counter "${name}" on the token is not an 8-byte value`);
-      if (result === null || value > result) result = value;
+    let best: { handle: Handle; value: bigint } | null = null;
+    const found = this.find(session, counterTemplate(name));
+    for (const handle of found) {
+      const value = this.valueOf(session, handle, name);
+      if (best === null || value > best.value) best = { handle, value };
     }
-    return result;
+    if (best === null) return null;
+    // duplicates: keep the largest, so later in-place writes leave exactly one object
+    for (const handle of found) if (handle !== best.handle) this.lib.C_DestroyObject(session, handle);
+    this.handles.set(name, best.handle);
+    return best.value;
   }
 
-  write(session: Handle, name: string, bytes: Buffer): void {
-    const existing = this.find(session, counterTemplate(name));
-    if (existing.length === 1 && this.valueWritable !== false) {
+  write(session: Handle, name: string, value: bigint): void {
+    const label = Buffer.from(value.toString(10), 'ascii');
+    const cached = this.handles.get(name);
+    if (cached !== undefined) {
       try {
-        this.lib.C_SetAttributeValue(session, existing[0] as Handle, [{ type: pkcs11js.CKA_VALUE, value: bytes }]);
-        this.valueWritable = true;
+        this.lib.C_SetAttributeValue(session, cached, [{ type: pkcs11js.CKA_LABEL, value: label }]);
         return;
       } catch (err) {
-        if (ckrOf(err) !== 'CKR_ATTRIBUTE_READ_ONLY') throw err;
-        this.valueWritable = false;
+        // destroyed or the session was renewed: look it up again below
+        if (ckrOf(err) !== 'CKR_OBJECT_HANDLE_INVALID') throw err;
+        this.handles.delete(name);
       }
     }
-    this.lib.C_CreateObject(session, [
+    if (this.read(session, name) !== null) {
+      this.lib.C_SetAttributeValue(session, this.handles.get(name)!, [{ type: pkcs11js.CKA_LABEL, value: label }]);
+      return;
+    }
+    const created = this.lib.C_CreateObject(session, [
       ...counterTemplate(name),
       { type: pkcs11js.CKA_PRIVATE, value: true }, // only a logged-in user reads or changes it
       { type: pkcs11js.CKA_MODIFIABLE, value: true },
-      { type: pkcs11js.CKA_VALUE, value: bytes },
+      { type: pkcs11js.CKA_LABEL, value: label },
     ]);
-    for (const old of existing) {
-      try {
-        this.lib.C_DestroyObject(session, old);
-      } catch (err) {
-        // Someone else removed it meanwhile: the goal (only the new value left) is met.
-        if (ckrOf(err) !== 'CKR_OBJECT_HANDLE_INVALID') throw err;
-      }
-    }
+    this.handles.set(name, created);
+  }
+
+  /** Forget cached handles (a new session may number objects differently). */
+  reset(): void {
+    this.handles.clear();
+  }
+
+  private valueOf(session: Handle, handle: Handle, name: string): bigint {
+    const [a] = this.lib.C_GetAttributeValue(session, handle, [{ type: pkcs11js.CKA_LABEL }]);
+    const text = a?.value ? Buffer.from(a.value).toString('ascii') : '';
+    if (!/^\d{1,20}$/.test(text)) throw new HsmOperationError(`counter "${name}" on the token does not hold a number`);
+    return BigInt(text);
   }
 }
 
@@ -69,7 +83,6 @@ function counterTemplate(name: string): pkcs11js.Template {
   return [
     { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_DATA },
     { type: pkcs11js.CKA_TOKEN, value: true },
-    { type: pkcs11js.CKA_APPLICATION, value: COUNTER_APPLICATION },
-    { type: pkcs11js.CKA_LABEL, value: name },
+    { type: pkcs11js.CKA_APPLICATION, value: `${COUNTER_APPLICATION}:${name}` },
   ];
 }

@@ -161,8 +161,8 @@ export class Pkcs11Hsm implements HsmPort {
 
   writeCounter(name: string, value: bigint): void {
     assertLabel(name, 'counter name');
-    const bytes = encodeCounter(value);
-    this.run(`write counter "${name}"`, (session) => this.counterStore.write(session, name, bytes));
+    encodeCounter(value); // validates the range: an unsigned 64-bit value
+    this.run(`write counter "${name}"`, (session) => this.counterStore.write(session, name, value));
   }
 
   close(): void {
@@ -220,6 +220,7 @@ export class Pkcs11Hsm implements HsmPort {
     if (this.closed) throw hsmClosed();
     // The PIN was checked when this object opened; a login state that survived is ours.
     this.session = openSession(this.lib, this.config, { pinVerified: true });
+    this.counterStore.reset();
     return this.session;
   }
 

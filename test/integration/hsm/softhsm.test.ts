@@ -191,28 +191,29 @@ describe('SoftHSM2 specifics', () => {
       assert.ok(verify(null, DATA, { key: Buffer.from(key.spki), format: 'der', type: 'spki' }, hsm.sign(key, DATA)));
     }));
 
-  it('ok counter updates leave exactly one data object, and leftovers of an interrupted update read as the largest value', () =>
+  it('ok counter updates rewrite one data object in place, and stray duplicates read as the largest value', () =>
     withSoftHsm(({ hsm, modulePath }) => {
       const counterObjects = (): Buffer[] => withRaw(modulePath, (lib, session) =>
-        findAll(lib, session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_DATA }, { type: pkcs11js.CKA_LABEL, value: 'issued' }]));
+        findAll(lib, session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_DATA }, { type: pkcs11js.CKA_APPLICATION, value: 'birthcert-counter:issued' }]));
       for (const v of [1n, 2n, 3n]) hsm.writeCounter('issued', v);
+      const [only] = counterObjects();
       assert.equal(counterObjects().length, 1);
-      // Simulate crashes between "create new" and "destroy old": leftover objects, higher and lower.
+      hsm.writeCounter('issued', 4n);
+      assert.deepEqual(counterObjects(), [only], 'updated in place: the same object');
+      // Stray duplicates (another writer, an old crash): the largest value wins, a write tidies up.
       withRaw(modulePath, (lib, session) => {
         for (const v of [5n, 1n, 9n, 2n, 7n]) {
-          const value = Buffer.alloc(8);
-          value.writeBigUInt64BE(v);
           lib.C_CreateObject(session, [
             { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_DATA }, { type: pkcs11js.CKA_TOKEN, value: true },
-            { type: pkcs11js.CKA_PRIVATE, value: true }, { type: pkcs11js.CKA_APPLICATION, value: 'birthcert-counter' },
-            { type: pkcs11js.CKA_LABEL, value: 'issued' }, { type: pkcs11js.CKA_VALUE, value },
+            { type: pkcs11js.CKA_PRIVATE, value: true }, { type: pkcs11js.CKA_APPLICATION, value: 'birthcert-counter:issued' },
+            { type: pkcs11js.CKA_LABEL, value: v.toString() },
           ]);
         }
       });
       assert.equal(hsm.readCounter('issued'), 9n, 'the largest of the values left behind');
-      hsm.writeCounter('issued', 5n);
+      hsm.writeCounter('issued', 10n);
       assert.equal(counterObjects().length, 1);
-      assert.equal(hsm.readCounter('issued'), 5n);
+      assert.equal(hsm.readCounter('issued'), 10n);
     }));
 
   it('fail a token another part of the process already logged in to is refused, not trusted without a PIN check', () =>
