@@ -1,4 +1,5 @@
-import { generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import { sign as cryptoSign, type KeyObject } from 'node:crypto';
+import { generateSoftwareKeyPair } from '../pki/software-keys.js';
 import { InvalidInputError } from '../common/domain-error.js';
 import { digestFor, type KeyAlgorithm } from '../pki/key-algorithm.js';
 import { hsmClosed, keyExists, keyNotFound, loginRefused, tokenAlreadyOpen, tokenNotFound } from './hsm.errors.js';
@@ -66,7 +67,7 @@ export class InMemoryHsm implements HsmPort {
     assertAlgorithm(algorithm);
     const keys = this.live().keys;
     if (keys.has(label)) throw keyExists(label);
-    const { privateKey, publicKey } = generate(algorithm);
+    const { privateKey, publicKey } = generateSoftwareKeyPair(algorithm);
     const spki = publicKey.export({ type: 'spki', format: 'der' });
     keys.set(label, { algorithm, privateKey, spki });
     return { label, algorithm, spki: Buffer.from(spki) };
@@ -120,17 +121,3 @@ export class InMemoryHsm implements HsmPort {
   }
 }
 
-function generate(algorithm: KeyAlgorithm): { privateKey: KeyObject; publicKey: KeyObject } {
-  switch (algorithm) {
-    case 'ec-p256':
-      return generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    case 'ec-p384':
-      return generateKeyPairSync('ec', { namedCurve: 'P-384' });
-    case 'ed25519':
-      return generateKeyPairSync('ed25519');
-    case 'rsa-2048':
-      return generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
-    case 'rsa-3072':
-      return generateKeyPairSync('rsa', { modulusLength: 3072, publicExponent: 0x10001 });
-  }
-}

@@ -1,7 +1,7 @@
 /** buildCsr (src/pki/csr-builder.ts), judged by openssl and by the station's own CSR verifier. */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { generateSoftwareKeyPair } from '../../../src/pki/software-keys.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,25 +14,11 @@ import { csrPublicKey, csrSignatureVerifies, csrSubject } from './openssl-helper
 const root = mkdtempSync(join(tmpdir(), 'csr-builder-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-function keyPair(algorithm: KeyAlgorithm): { privateKey: KeyObject; publicKey: KeyObject } {
-  switch (algorithm) {
-    case 'ec-p256':
-      return generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    case 'ec-p384':
-      return generateKeyPairSync('ec', { namedCurve: 'P-384' });
-    case 'ed25519':
-      return generateKeyPairSync('ed25519');
-    case 'rsa-2048':
-      return generateKeyPairSync('rsa', { modulusLength: 2048 });
-    case 'rsa-3072':
-      return generateKeyPairSync('rsa', { modulusLength: 3072 });
-  }
-}
 
 describe('buildCsr', () => {
   for (const algorithm of KEY_ALGORITHMS) {
     it(`ok ${algorithm}: openssl req -verify accepts it, subject and key as given`, async () => {
-      const keys = keyPair(algorithm);
+      const keys = generateSoftwareKeyPair(algorithm);
       const csr = await buildCsr({ ...keys, algorithm, subject: { serialNumber: 'SN-0042', commonName: 'Widget A' } });
       assert.equal(await csrSignatureVerifies(root, csr), true);
       assert.equal(await csrSubject(root, csr), 'subject=CN=Widget A,serialNumber=SN-0042');
@@ -44,14 +30,14 @@ describe('buildCsr', () => {
   }
 
   it('fail corruptSignature: openssl and the station verifier both reject the proof of possession', async () => {
-    const keys = keyPair('ec-p256');
+    const keys = generateSoftwareKeyPair('ec-p256');
     const csr = await buildCsr({ ...keys, algorithm: 'ec-p256', subject: { serialNumber: 'SN-1' }, corruptSignature: true });
     assert.equal(await csrSignatureVerifies(root, csr), false);
     assert.throws(() => verifyCsr(csr, KEY_ALGORITHMS));
   });
 
   it('fail a key that is not the algorithm named, or a serial that is not PrintableString', async () => {
-    const keys = keyPair('ec-p384');
+    const keys = generateSoftwareKeyPair('ec-p384');
     assert.equal(keyAlgorithmOf(keys.publicKey), 'ec-p384');
     await assert.rejects(buildCsr({ ...keys, algorithm: 'ec-p256', subject: { serialNumber: 'SN-1' } }), InvalidInputError);
     await assert.rejects(buildCsr({ ...keys, algorithm: 'ec-p384', subject: { serialNumber: 'SN_1*' } }), /PrintableString/);

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { softwareSigner, generateKeyPair } from '../../support/software-signer.js';
+import { softwareSigner } from '../../support/software-signer.js';
 import { buildSignedCsr, verifyCsr } from '../../../src/pki/csr.js';
 import { encodeName } from '../../../src/pki/name.js';
 import { CsrRejectedError } from '../../../src/pki/pki.errors.js';
