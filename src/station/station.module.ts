@@ -1,7 +1,9 @@
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { DataSource } from 'typeorm';
-import { STATION_CONFIG, type StationConfig } from '../config/station-config.js';
+import { STATION_CONFIG, StationConfig } from '../config/station-config.js';
+import { redact } from '../config/validate-config.js';
+import { createHash } from 'node:crypto';
 import { hsmProvider } from '../hsm/hsm.provider.js';
 import { HSM_PORT, type HsmPort } from '../hsm/hsm.port.js';
 import { HealthController } from '../common/health.controller.js';
@@ -23,7 +25,7 @@ import { LineMetrics } from './provisioning/line-metrics.js';
 import { StationController } from './api/station.controller.js';
 import { StaticUiController } from './api/static-ui.controller.js';
 import { SupervisorController } from './api/supervisor.controller.js';
-import { EventLog } from './events/event-log.js';
+import { AuditLog } from './audit/audit-log.js';
 import { AlarmService } from './quota/alarm.service.js';
 import { QuotaGuard } from './quota/quota-guard.js';
 import { OrderLifecycle } from './orders/order-lifecycle.js';
@@ -42,6 +44,8 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
     private readonly guard: QuotaGuard,
     private readonly lifecycle: OrderLifecycle,
     private readonly issuance: IssuanceService,
+    private readonly audit: AuditLog,
+    @Inject(STATION_CONFIG) private readonly config: StationConfig,
   ) {}
 
   static forConfig(config: StationConfig, transports: JigTransportFactory = serialTransportFactory): DynamicModule {
@@ -74,7 +78,7 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
         ProvisioningProcessor,
         RefusalLog,
         LineMetrics,
-        EventLog,
+        AuditLog,
         AlarmService,
         QuotaGuard,
         OrderLifecycle,
@@ -84,6 +88,7 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Start-up checks before any job runs: interrupted closes, counters against the HSM, expiry. */
   async onApplicationBootstrap(): Promise<void> {
+    await this.recordStart();
     await this.alarms.load();
     await this.issuance.voidInterruptedReservations();
     await this.lifecycle.finishInterruptedCloses();
@@ -93,6 +98,16 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
     await this.lifecycle.closeExpired();
     this.expiryTimer = setInterval(() => void this.lifecycle.closeExpired().catch(() => undefined), 30_000);
     this.expiryTimer.unref();
+  }
+
+  /** Every start is audited with a hash of the (redacted) configuration; a changed one too. */
+  private async recordStart(): Promise<void> {
+    const hash = createHash('sha256').update(JSON.stringify(redact(this.config))).digest('hex');
+    const [last] = await this.ds.query(`SELECT detail FROM audit_record WHERE kind = 'station-started' ORDER BY seq DESC LIMIT 1`);
+    if (last && !String(last.detail).includes(hash)) {
+      await this.audit.record('config-changed', { actor: 'station', detail: `configuration changed since the last start: now ${hash}` });
+    }
+    await this.audit.record('station-started', { actor: 'station', detail: `station ${this.config.stationId} started with configuration ${hash}` });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -12,7 +12,7 @@ import { toPem } from '../../src/pki/pem.js';
 import { openStationDatabase } from '../../src/station/database/data-source.js';
 import { StationOrderEntity } from '../../src/station/database/entities.js';
 import { OrderRegistry } from '../../src/station/orders/order-registry.js';
-import { EventLog } from '../../src/station/events/event-log.js';
+import { AuditLog } from '../../src/station/audit/audit-log.js';
 import { AlarmService } from '../../src/station/quota/alarm.service.js';
 import { QuotaGuard } from '../../src/station/quota/quota-guard.js';
 import { OrderLifecycle } from '../../src/station/orders/order-lifecycle.js';
@@ -54,12 +54,12 @@ async function openOn(dir: string, opts: StackOptions) {
     products: [{ model: 'thermo-1', keyAlgorithm: 'ec-p256', hardwareTypeOid: '1.3.6.1.4.1.99999.1' }],
   });
   const registry = new OrderRegistry(ds, hsm, config);
-  const events = new EventLog(ds);
+  const writer = await GroupCommitWriter.open(join(dir, 'station.db'));
+  const events = new AuditLog(ds, writer);
   const alarms = new AlarmService(ds, events);
   await alarms.load();
   const guard = new QuotaGuard(ds, hsm, config, alarms);
   const lifecycle = new OrderLifecycle(ds, registry, events, hsm);
-  const writer = await GroupCommitWriter.open(join(dir, 'station.db'));
   const issuance = new IssuanceService(ds, registry, writer, guard, lifecycle, events);
   let closed = false;
   const stack = {

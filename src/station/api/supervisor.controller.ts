@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseIntPipe, Post, UseGuards } from '@ne
 import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { AlarmService, type AlarmView } from '../quota/alarm.service.js';
 import { OrderLifecycle } from '../orders/order-lifecycle.js';
-import { EventLog } from '../events/event-log.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { SupervisorGuard } from './supervisor.guard.js';
 import { QuotaGuard } from '../quota/quota-guard.js';
 import { StationOrdersService } from '../orders/station-orders.service.js';
@@ -31,7 +31,7 @@ export class SupervisorController {
   constructor(
     private readonly alarms: AlarmService,
     private readonly lifecycle: OrderLifecycle,
-    private readonly events: EventLog,
+    private readonly events: AuditLog,
     private readonly guard: QuotaGuard,
     private readonly orders: StationOrdersService,
   ) {}

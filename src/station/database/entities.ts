@@ -55,18 +55,6 @@ export class DeviceRefusalEntity {
   @Column({ name: 'created_at', type: 'text' }) createdAt: string;
 }
 
-/** Append-only record of what happened (order opened/closed, key destroyed, alarm raised/cleared). */
-@Entity('station_event')
-export class StationEventEntity {
-  @PrimaryGeneratedColumn() id: number;
-  @Column({ type: 'text' }) kind: string;
-  @Column({ name: 'order_id', type: 'text', nullable: true }) orderId: string | null;
-  @Column({ name: 'device_serial', type: 'text', nullable: true }) deviceSerial: string | null;
-  @Column({ type: 'text' }) actor: string;
-  @Column({ type: 'text' }) detail: string;
-  @Column({ name: 'created_at', type: 'text' }) createdAt: string;
-}
-
 /** A tamper alarm: while one is open, issuance is locked. Only a supervisor clears it. */
 @Entity('alarm')
 export class AlarmEntity {
@@ -80,4 +68,4 @@ export class AlarmEntity {
   @Column({ name: 'clear_note', type: 'text', nullable: true }) clearNote: string | null;
 }
 
-export const STATION_ENTITIES = [StationOrderEntity, IssuanceEntity, DeviceRefusalEntity, StationEventEntity, AlarmEntity];
+export const STATION_ENTITIES = [StationOrderEntity, IssuanceEntity, DeviceRefusalEntity, AlarmEntity];

@@ -1,11 +1,16 @@
 import { Worker } from 'node:worker_threads';
-import type { BatchReply, BatchRequest } from './writer-worker.js';
+import type { AuditFields } from '../../audit/audit-record.js';
+import type { BatchReply, BatchRequest, OpResult, WriteOp } from './writer-worker.js';
+
+export type { WriteOp };
 
 export interface RunResult {
   lastID: number;
   changes: number;
   /** the row of a statement with RETURNING */
   row?: Record<string, unknown>;
+  /** an audit append's place in the chain */
+  audit?: { seq: number; hash: string };
 }
 
 /** A statement the writer ran and SQLite refused (constraint, trigger RAISE): it failed alone. */
@@ -16,10 +21,9 @@ export class WriteRefusedError extends Error {
 }
 
 interface Pending {
-  sql: string;
-  params: unknown[];
+  ops: WriteOp[];
   sync: boolean;
-  resolve: (v: RunResult) => void;
+  resolve: (v: OpResult[]) => void;
   reject: (e: unknown) => void;
 }
 
@@ -66,9 +70,19 @@ export class GroupCommitWriter {
   }
 
   write(sql: string, params: unknown[] = [], options: { sync?: boolean } = {}): Promise<RunResult> {
+    return this.group([{ sql, params }], options).then(([r]) => r);
+  }
+
+  /** Append an audit record to the hash chain (chained in commit order by the writer's thread). */
+  audit(fields: AuditFields, options: { sync?: boolean } = {}): Promise<RunResult> {
+    return this.group([{ audit: fields }], options).then(([r]) => r);
+  }
+
+  /** Several writes that commit together or not at all (a savepoint in the batch). */
+  group(ops: WriteOp[], options: { sync?: boolean } = {}): Promise<RunResult[]> {
     if (this.closed) return Promise.reject(new Error('issuance writer is closed'));
-    return new Promise<RunResult>((resolve, reject) => {
-      this.queue.push({ sql, params, sync: options.sync ?? true, resolve, reject });
+    return new Promise<RunResult[]>((resolve, reject) => {
+      this.queue.push({ ops, sync: options.sync ?? true, resolve, reject });
       if (!this.inFlight) this.send();
     });
   }
@@ -80,7 +94,7 @@ export class GroupCommitWriter {
     const id = this.nextId++;
     this.inFlight = { id, batch };
     const sync = batch.some((p) => p.sync);
-    this.worker.postMessage({ id, sync, ops: batch.map((p) => ({ sql: p.sql, params: p.params })) } satisfies BatchRequest);
+    this.worker.postMessage({ id, sync, groups: batch.map((p) => p.ops) } satisfies BatchRequest);
   }
 
   private settle(reply: BatchReply): void {
@@ -92,7 +106,7 @@ export class GroupCommitWriter {
     } else {
       flight.batch.forEach((p, i) => {
         const r = reply.results[i];
-        if (r.ok) p.resolve({ lastID: r.lastID, changes: r.changes, row: r.row });
+        if (r.ok) p.resolve(r.results);
         else p.reject(new WriteRefusedError(r.message, r.code));
       });
     }

@@ -100,9 +100,36 @@ export class StationVoidReservations1763900000005 implements MigrationInterface 
   }
 }
 
+/**
+ * The hash-chained audit log (system.md §6) takes over from station_event: every record names
+ * the hash of the one before it; UPDATE and DELETE are refused by triggers (and would be
+ * detected by the chain anyway).
+ */
+export class StationAuditLog1763900000006 implements MigrationInterface {
+  name = 'StationAuditLog1763900000006';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE audit_record (
+      seq INTEGER PRIMARY KEY NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, time TEXT NOT NULL,
+      kind TEXT NOT NULL, actor TEXT NOT NULL, order_id TEXT, device_serial TEXT, fingerprint TEXT,
+      outcome TEXT NOT NULL, detail TEXT NOT NULL)`);
+    await q.query(`CREATE TRIGGER audit_record_no_update BEFORE UPDATE ON audit_record BEGIN SELECT RAISE(ABORT, 'audit_record is append-only'); END`);
+    await q.query(`CREATE TRIGGER audit_record_no_delete BEFORE DELETE ON audit_record BEGIN SELECT RAISE(ABORT, 'audit_record is append-only'); END`);
+    await q.query(`CREATE INDEX idx_audit_device ON audit_record (device_serial)`);
+    await q.query(`DROP TRIGGER station_event_append_only_u`);
+    await q.query(`DROP TRIGGER station_event_append_only_d`);
+    await q.query(`DROP TABLE station_event`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE audit_record`);
+  }
+}
+
 export const STATION_MIGRATIONS = [
   StationInitial1763900000000,
   StationQuotaSafeguards1763900000002,
   StationImportedGrants1763900000004,
   StationVoidReservations1763900000005,
+  StationAuditLog1763900000006,
 ];

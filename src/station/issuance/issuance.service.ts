@@ -4,7 +4,7 @@ import type { VerifiedCsr } from '../../pki/csr.js';
 import { GroupCommitWriter } from '../database/group-commit.js';
 import { QuotaGuard } from '../quota/quota-guard.js';
 import { failpoint } from '../../common/failpoint.js';
-import { EventLog } from '../events/event-log.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { OrderLifecycle } from '../orders/order-lifecycle.js';
 import { OrderRegistry, type ActiveOrder } from '../orders/order-registry.js';
 import { serialInRange } from '../orders/serial-range.js';
@@ -59,7 +59,7 @@ export class IssuanceService implements OnModuleDestroy {
     private readonly writer: GroupCommitWriter,
     private readonly guard: QuotaGuard,
     private readonly lifecycle: OrderLifecycle,
-    private readonly events: EventLog,
+    private readonly events: AuditLog,
   ) {}
 
   async issue(req: BirthCertificateRequest, now = new Date()): Promise<IssuedCertificate> {
@@ -123,16 +123,28 @@ export class IssuanceService implements OnModuleDestroy {
         now,
       );
       failpoint('issue:after-sign');
-      await this.writer.write(`UPDATE issuance SET certificate = ?, fingerprint = ?, cert_serial = ?, status = 'issued', updated_at = ? WHERE id = ?`, [
-        signed.der,
-        signed.fingerprint,
-        signed.serialHex,
-        ts,
-        issuanceId,
+      // the certificate and its audit record commit together, durably, before anything is sent
+      await this.writer.group([
+        {
+          sql: `UPDATE issuance SET certificate = ?, fingerprint = ?, cert_serial = ?, status = 'issued', updated_at = ? WHERE id = ?`,
+          params: [signed.der, signed.fingerprint, signed.serialHex, ts, issuanceId],
+        },
+        this.events.op('certificate-signed', {
+          actor: req.jigId ? `jig ${req.jigId} slot ${req.slot}` : 'station',
+          orderId,
+          deviceSerial: req.deviceSerial,
+          fingerprint: signed.fingerprint,
+          detail: `birth certificate serial ${signed.serialHex} for a ${req.csr.algorithm} key`,
+        }),
       ]);
     } catch (err) {
       // Counted, never signed or never stored: it stays counted and is reported as spoiled.
-      await this.writer.write(`UPDATE issuance SET status = 'spoiled', updated_at = ? WHERE id = ? AND status = 'reserved'`, [ts, issuanceId]).catch(() => undefined);
+      await this.writer
+        .group([
+          { sql: `UPDATE issuance SET status = 'spoiled', updated_at = ? WHERE id = ? AND status = 'reserved'`, params: [ts, issuanceId] },
+          this.events.op('certificate-spoiled', { actor: 'station', orderId, deviceSerial: req.deviceSerial, outcome: 'failed', detail: `issuance ${issuanceId} failed after its reservation: ${(err as Error).message}` }),
+        ])
+        .catch(() => undefined);
       throw err;
     } finally {
       this.lifecycle.leave(orderId);
@@ -170,16 +182,31 @@ export class IssuanceService implements OnModuleDestroy {
   }
 
   /** Lifecycle after issuance: injected (read back matched), locked (done). */
-  async mark(issuanceId: number, status: 'injected' | 'locked'): Promise<void> {
+  async mark(issuanceId: number, status: 'injected' | 'locked', device: { serial: string; orderId: string; fingerprint: string; actor: string }): Promise<void> {
     // A status that follows what the device holds: a re-run restores it (read back compared).
-    await this.writer.write(`UPDATE issuance SET status = ?, updated_at = ? WHERE id = ? AND status <> 'locked'`, [status, new Date().toISOString(), issuanceId], {
-      sync: false,
-    });
+    await this.writer.group(
+      [
+        { sql: `UPDATE issuance SET status = ?, updated_at = ? WHERE id = ? AND status <> 'locked'`, params: [status, new Date().toISOString(), issuanceId] },
+        this.events.op(status === 'injected' ? 'certificate-verified' : 'device-locked', {
+          actor: device.actor,
+          orderId: device.orderId,
+          deviceSerial: device.serial,
+          fingerprint: device.fingerprint,
+          detail: status === 'injected' ? 'certificate and chain injected and read back identical' : 'device identity locked',
+        }),
+      ],
+      { sync: false },
+    );
   }
 
   /** Signed, never confirmed on the device: still counted, reported, never given to another device. */
   async spoilUnconfirmed(serial: string): Promise<void> {
-    await this.writer.write(`UPDATE issuance SET status = 'spoiled', updated_at = ? WHERE device_serial = ? AND status = 'issued'`, [new Date().toISOString(), serial]);
+    const [res] = await this.writer.group([
+      { sql: `UPDATE issuance SET status = 'spoiled', updated_at = ? WHERE device_serial = ? AND status = 'issued'`, params: [new Date().toISOString(), serial] },
+    ]);
+    if (res.changes > 0) {
+      await this.events.record('certificate-spoiled', { actor: 'station', deviceSerial: serial, outcome: 'failed', detail: 'signed, never confirmed on the device' });
+    }
   }
 
   /**

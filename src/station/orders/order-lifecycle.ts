@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HSM_PORT, type HsmPort } from '../../hsm/hsm.port.js';
-import { EventLog } from '../events/event-log.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { OrderRegistry } from './order-registry.js';
 import { StationOrderEntity } from '../database/entities.js';
 import { DomainError } from '../../common/domain-error.js';
@@ -28,7 +28,7 @@ export class OrderLifecycle {
   constructor(
     private readonly ds: DataSource,
     private readonly registry: OrderRegistry,
-    private readonly events: EventLog,
+    private readonly events: AuditLog,
     @Inject(HSM_PORT) private readonly hsm: HsmPort,
   ) {}
 

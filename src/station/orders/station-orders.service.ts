@@ -21,7 +21,7 @@ import { CENTRAL_CLIENT, type CentralClient } from '../central-client/central-cl
 import { StationOrderEntity } from '../database/entities.js';
 import { OrderRegistry } from './order-registry.js';
 import { QuotaGuard } from '../quota/quota-guard.js';
-import { EventLog } from '../events/event-log.js';
+import { AuditLog } from '../audit/audit-log.js';
 
 export interface OrderSummary {
   orderId: string;
@@ -55,7 +55,7 @@ export class StationOrdersService {
     @Inject(STATION_CONFIG) private readonly config: StationConfig,
     @Inject(TRUST_ANCHOR) private readonly trustAnchor: Buffer,
     private readonly guard: QuotaGuard,
-    private readonly events: EventLog,
+    private readonly events: AuditLog,
   ) {}
 
   /** Online: pull the order's grant from central, then import it. */
@@ -90,7 +90,11 @@ export class StationOrdersService {
     // A key left by an interrupted open (no row yet) is reused: central signs the same key again.
     const orderId = terms.orderId;
     const label = `order-ca:${orderId}`;
-    const key = this.hsm.findKey(label) ?? this.hsm.generateKeyPair(label, 'ec-p256');
+    let key = this.hsm.findKey(label);
+    if (!key) {
+      key = this.hsm.generateKeyPair(label, 'ec-p256');
+      await this.events.record('key-created', { actor, orderId, detail: `Order CA key ${label} (ec-p256) generated in the HSM, non-extractable` });
+    }
     const csr = buildSignedCsr(hsmSigner(this.hsm, key), encodeName({ commonName: `Order CA ${orderId}` }));
     const { certificate, chain } = await this.central.requestOrderCa(orderId, csr);
     if (!readCertificate(certificate).spki.equals(Buffer.from(key.spki))) {
@@ -134,6 +138,7 @@ export class StationOrdersService {
         throw err;
       });
     this.registry.activate(row);
+    await this.events.record('grant-imported', { actor, orderId, fingerprint, detail: `quota grant imported (${source}), nonce ${terms.nonce.toString('hex')}` });
     await this.events.record('order-opened', {
       orderId,
       actor,

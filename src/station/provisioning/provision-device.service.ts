@@ -90,13 +90,14 @@ export class ProvisionDeviceService {
       }
       stationMs += performance.now() - t0;
       // The 'injected' record commits while LOCK travels the wire; both are awaited before done.
-      const injected = this.issuance.mark(issued.issuanceId, 'injected');
+      const device = { serial: hello.serial, orderId: issued.orderId, fingerprint: issued.fingerprint, actor: `jig ${jigId} slot ${slot}` };
+      const injected = this.issuance.mark(issued.issuanceId, 'injected', device);
       step('locking');
       await Promise.all([client.lock(slot), injected]);
       failpoint('provision:after-lock');
       // The device is released here; its final record does not hold the wire, so it is not
       // part of the station's time in the device's critical path (stationMs).
-      await this.issuance.mark(issued.issuanceId, 'locked');
+      await this.issuance.mark(issued.issuanceId, 'locked', device);
       step('done');
       return { deviceSerial: hello.serial, fingerprint: issued.fingerprint, reused: issued.reused, stationMs };
     });
@@ -107,7 +108,7 @@ export class ProvisionDeviceService {
     const row = await this.issuance.findBySerial(serial);
     const stored = await client.readBack(slot).catch(() => null);
     if (row?.certificate && stored && sameBytes(stored.certificate, row.certificate)) {
-      await this.issuance.mark(row.id, 'locked');
+      await this.issuance.mark(row.id, 'locked', { serial, orderId: row.order_id, fingerprint: row.fingerprint!, actor: `jig ${jigId} slot ${slot}` });
       this.board.set(jigId, slot, { phase: 'done', deviceSerial: serial });
       return { deviceSerial: serial, fingerprint: row.fingerprint!, reused: true, stationMs: 0 };
     }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditLog } from '../audit/audit-log.js';
 
 export interface RefusalView {
   deviceSerial: string | null;
@@ -13,9 +14,18 @@ export interface RefusalView {
 /** Every refusal and final failure, with its reason, for the operator and the record. */
 @Injectable()
 export class RefusalLog {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly audit: AuditLog,
+  ) {}
 
   async record(r: Omit<RefusalView, 'createdAt'>): Promise<void> {
+    await this.audit.record('device-refused', {
+      actor: `jig ${r.jigId} slot ${r.slot}`,
+      deviceSerial: r.deviceSerial ?? undefined,
+      outcome: 'refused',
+      detail: `${r.code}: ${r.message}`,
+    });
     await this.ds.query(`INSERT INTO device_refusal (device_serial, jig_id, slot, code, message, created_at) VALUES (?, ?, ?, ?, ?, ?)`, [
       r.deviceSerial,
       r.jigId,

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import { AlarmEntity } from '../database/entities.js';
-import { EventLog } from '../events/event-log.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { AlarmNotFoundError } from './quota.errors.js';
 
 export type AlarmKind = 'counter-edited' | 'hsm-counter-missing' | 'hsm-behind-database' | 'database-behind-hsm' | 'count-sequence-broken';
@@ -28,7 +28,7 @@ export class AlarmService {
 
   constructor(
     private readonly ds: DataSource,
-    private readonly events: EventLog,
+    private readonly events: AuditLog,
   ) {}
 
   async load(): Promise<void> {

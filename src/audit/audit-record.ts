@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+
+/** What an audited event says (system.md §6): who did what, to which order and device. */
+export interface AuditFields {
+  time: string;
+  kind: string;
+  actor: string;
+  orderId: string | null;
+  deviceSerial: string | null;
+  /** SHA-256 of the certificate (or grant) the event is about, hex */
+  fingerprint: string | null;
+  outcome: 'ok' | 'refused' | 'failed' | 'alarm';
+  detail: string;
+}
+
+/** A record of the station's hash chain: every record commits to the one before it. */
+export interface AuditRecord extends AuditFields {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+export const AUDIT_FORMAT_VERSION = 1;
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * The exact bytes a record's hash covers: a JSON array of the format version and every field in
+ * a fixed order (strings, integers and nulls only, so every JSON encoder writes it identically).
+ * Documented in docs/audit.md so an auditor's tool can recompute it.
+ */
+export function canonicalBytes(r: Omit<AuditRecord, 'hash'>): Buffer {
+  return Buffer.from(
+    JSON.stringify([AUDIT_FORMAT_VERSION, r.seq, r.prevHash, r.time, r.kind, r.actor, r.orderId, r.deviceSerial, r.fingerprint, r.outcome, r.detail]),
+    'utf8',
+  );
+}
+
+export function recordHash(r: Omit<AuditRecord, 'hash'>): string {
+  return createHash('sha256').update(canonicalBytes(r)).digest('hex');
+}
+
+/** Chain the next record onto `head` (the previous record's seq and hash). */
+export function chainRecord(head: { seq: number; hash: string }, fields: AuditFields): AuditRecord {
+  const unhashed = { ...fields, seq: head.seq + 1, prevHash: head.hash };
+  return { ...unhashed, hash: recordHash(unhashed) };
+}
