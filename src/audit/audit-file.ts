@@ -2,15 +2,34 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { InvalidInputError } from '../common/domain-error.js';
 import type { AuditRecord } from './audit-record.js';
+import type { AuditCheckpoint } from './checkpoint.js';
+
+export interface AuditExport {
+  records: AuditRecord[];
+  checkpoints: AuditCheckpoint[];
+}
 
 const FIELDS: Array<keyof AuditRecord> = ['seq', 'prevHash', 'hash', 'time', 'kind', 'actor', 'orderId', 'deviceSerial', 'fingerprint', 'outcome', 'detail'];
 
-/** Read the audit records of a station database (read-only: a verifier never writes). */
-export function readAuditFromDatabase(path: string, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER): AuditRecord[] {
+/** Read the audit records and checkpoints of a station database (read-only: a verifier never writes). */
+export function readAuditFromDatabase(path: string, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER): AuditExport {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
+    const hasCheckpoints = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_checkpoint'`).get();
+    const checkpoints = hasCheckpoints
+      ? (db.prepare(`SELECT * FROM audit_checkpoint WHERE seq BETWEEN ? AND ? ORDER BY seq`).all(fromSeq, toSeq) as Array<Record<string, unknown>>).map(
+          (c): AuditCheckpoint => ({
+            stationId: String(c.station_id),
+            seq: Number(c.seq),
+            hash: String(c.hash),
+            time: String(c.time),
+            signature: String(c.signature),
+            certificates: JSON.parse(String(c.certificates)) as string[],
+          }),
+        )
+      : [];
     const rows = db.prepare(`SELECT * FROM audit_record WHERE seq BETWEEN ? AND ? ORDER BY rowid`).all(fromSeq, toSeq) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({
+    const records = rows.map((r) => ({
       seq: Number(r.seq),
       prevHash: String(r.prev_hash),
       hash: String(r.hash),
@@ -23,26 +42,45 @@ export function readAuditFromDatabase(path: string, fromSeq = 1, toSeq = Number.
       outcome: r.outcome as AuditRecord['outcome'],
       detail: String(r.detail),
     }));
+    return { records, checkpoints };
   } finally {
     db.close();
   }
 }
 
-/** An exported audit file: one JSON record per line, in chain order (docs/audit.md). */
-export function writeAuditFile(path: string, records: AuditRecord[]): void {
-  writeFileSync(path, records.map((r) => JSON.stringify(r, FIELDS)).join('\n') + '\n');
+/**
+ * An exported audit file: one JSON object per line, in chain order — records, and after the
+ * record a checkpoint signed, that checkpoint as {"checkpoint": {…}} (docs/audit.md).
+ */
+export function writeAuditFile(path: string, data: AuditExport): void {
+  const bySeq = new Map(data.checkpoints.map((c) => [c.seq, c]));
+  const lines: string[] = [];
+  for (const r of data.records) {
+    lines.push(JSON.stringify(r, FIELDS));
+    const cp = bySeq.get(r.seq);
+    if (cp) lines.push(JSON.stringify({ checkpoint: cp }));
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
 }
 
-export function readAuditFile(path: string): AuditRecord[] {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
-  return lines.map((line, i) => {
-    let r: Record<string, unknown>;
-    try {
-      r = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      throw new InvalidInputError(`${path} line ${i + 1}: not a JSON record`);
-    }
-    for (const f of FIELDS) if (!(f in r)) throw new InvalidInputError(`${path} line ${i + 1}: field ${f} is missing`);
-    return r as unknown as AuditRecord;
-  });
+export function readAuditFile(path: string): AuditExport {
+  const out: AuditExport = { records: [], checkpoints: [] };
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      let r: Record<string, unknown>;
+      try {
+        r = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new InvalidInputError(`${path} line ${i + 1}: not a JSON record`);
+      }
+      if (r.checkpoint) {
+        out.checkpoints.push(r.checkpoint as AuditCheckpoint);
+        return;
+      }
+      for (const f of FIELDS) if (!(f in r)) throw new InvalidInputError(`${path} line ${i + 1}: field ${f} is missing`);
+      out.records.push(r as unknown as AuditRecord);
+    });
+  return out;
 }

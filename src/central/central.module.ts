@@ -9,6 +9,7 @@ import { CENTRAL_MIGRATIONS } from './database/migrations.js';
 import { CentralPkiService } from './ca/central-pki.service.js';
 import { OrdersService } from './orders/orders.service.js';
 import { OrdersController } from './orders/orders.controller.js';
+import { StationsController } from './stations/stations.controller.js';
 import { BearerGuard } from './auth/bearer.guard.js';
 import { HealthController } from '../common/health.controller.js';
 
@@ -23,7 +24,7 @@ export class CentralModule implements OnApplicationBootstrap, OnApplicationShutd
   static forConfig(config: CentralConfig): DynamicModule {
     return {
       module: CentralModule,
-      controllers: [OrdersController, HealthController],
+      controllers: [OrdersController, StationsController, HealthController],
       providers: [
         { provide: CENTRAL_CONFIG, useValue: config },
         { provide: DataSource, useFactory: () => openSqlite(config.databasePath, CENTRAL_ENTITIES, CENTRAL_MIGRATIONS) },

@@ -1,4 +1,4 @@
-import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { DataSource } from 'typeorm';
 import { STATION_CONFIG, StationConfig } from '../config/station-config.js';
@@ -26,6 +26,8 @@ import { StationController } from './api/station.controller.js';
 import { StaticUiController } from './api/static-ui.controller.js';
 import { SupervisorController } from './api/supervisor.controller.js';
 import { AuditLog } from './audit/audit-log.js';
+import { CheckpointService } from './audit/checkpoint.service.js';
+import { AuditController } from './api/audit.controller.js';
 import { AlarmService } from './quota/alarm.service.js';
 import { QuotaGuard } from './quota/quota-guard.js';
 import { OrderLifecycle } from './orders/order-lifecycle.js';
@@ -46,6 +48,7 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
     private readonly issuance: IssuanceService,
     private readonly audit: AuditLog,
     @Inject(STATION_CONFIG) private readonly config: StationConfig,
+    private readonly checkpoints: CheckpointService,
   ) {}
 
   static forConfig(config: StationConfig, transports: JigTransportFactory = serialTransportFactory): DynamicModule {
@@ -58,7 +61,7 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
         }),
         BullModule.registerQueue({ name: PROVISIONING_QUEUE }),
       ],
-      controllers: [StationController, SupervisorController, HealthController, StaticUiController],
+      controllers: [StationController, SupervisorController, AuditController, HealthController, StaticUiController],
       providers: [
         { provide: STATION_CONFIG, useValue: config },
         { provide: TRUST_ANCHOR, useFactory: () => loadTrustAnchor(config.trustAnchorPath) },
@@ -79,6 +82,7 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
         RefusalLog,
         LineMetrics,
         AuditLog,
+        CheckpointService,
         AlarmService,
         QuotaGuard,
         OrderLifecycle,
@@ -96,6 +100,9 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
     await this.guard.checkAtStartup(open);
     await this.registry.load();
     await this.lifecycle.closeExpired();
+    this.checkpoints.start();
+    // the audit certificate is fetched early; without central the station still runs
+    void this.checkpoints.credential().catch((err) => Logger.warn(`audit certificate not yet obtained: ${(err as Error).message}`, 'StationModule'));
     this.expiryTimer = setInterval(() => void this.lifecycle.closeExpired().catch(() => undefined), 30_000);
     this.expiryTimer.unref();
   }
@@ -112,6 +119,8 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.expiryTimer);
+    this.checkpoints.stop();
+    await this.checkpoints.checkpointIfReady().catch(() => undefined);
     this.guard.markClean();
     await this.ds.destroy().catch(() => undefined);
     this.hsm.close();

@@ -66,6 +66,21 @@ export class CentralPkiService {
     return signQuotaGrant(terms, signer, row.certificate);
   }
 
+  /**
+   * A station's audit-signing certificate from the Management CA (system.md §3): end entity,
+   * digitalSignature only, two years. Returns it with the chain above it.
+   */
+  async issueStationAuditCertificate(stationId: string, spki: Uint8Array, now = new Date()): Promise<{ certificate: Buffer; chain: Buffer[] }> {
+    const row = await this.ds.getRepository(CaCertificateEntity).findOneByOrFail({ name: 'management-ca' });
+    const certificate = issueSubordinate(this.identity(row), {
+      subject: encodeName({ organization: this.config.brand.organization, commonName: `Station ${stationId} audit` }),
+      spki,
+      validity: { notBefore: now, notAfter: new Date(now.getTime() + 2 * YEAR_MS) },
+      usages: ['digitalSignature'],
+    });
+    return { certificate, chain: [row.certificate, this.rootCertificate()] };
+  }
+
   rootCertificate(): Buffer {
     if (!this.root) throw new Error('central PKI not bootstrapped');
     return this.root.certificate;

@@ -15,6 +15,8 @@ export interface CentralClient {
   /** returns the Order CA certificate and the chain above it (DER) */
   requestOrderCa(orderId: string, csr: Uint8Array): Promise<{ certificate: Buffer; chain: Buffer[] }>;
   rootCertificate(): Promise<Buffer>;
+  /** a certificate for the station's audit key from the Management CA, with the chain above it */
+  requestAuditCertificate(csr: Uint8Array): Promise<{ certificate: Buffer; chain: Buffer[] }>;
   /** the order's signed quota grant (CMS DER) */
   getGrant(orderId: string): Promise<Buffer>;
 }

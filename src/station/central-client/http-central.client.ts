@@ -55,6 +55,11 @@ export class HttpCentralClient implements CentralClient {
     return { certificate: Buffer.from(r.certificate, 'base64'), chain: r.chain.map((c) => Buffer.from(c, 'base64')) };
   }
 
+  async requestAuditCertificate(csr: Uint8Array): Promise<{ certificate: Buffer; chain: Buffer[] }> {
+    const r = await this.call<{ certificate: string; chain: string[] }>('POST', '/api/stations/audit-certificate', { csr: Buffer.from(csr).toString('base64') });
+    return { certificate: Buffer.from(r.certificate, 'base64'), chain: r.chain.map((c) => Buffer.from(c, 'base64')) };
+  }
+
   async getGrant(orderId: string): Promise<Buffer> {
     const r = await this.call<{ grant: string }>('GET', `/api/orders/${encodeURIComponent(orderId)}/grant`);
     return Buffer.from(r.grant, 'base64');

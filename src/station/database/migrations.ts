@@ -126,10 +126,29 @@ export class StationAuditLog1763900000006 implements MigrationInterface {
   }
 }
 
+/** Signed checkpoints of the audit chain, and the station's own certificates (its audit key's). */
+export class StationAuditCheckpoints1763900000007 implements MigrationInterface {
+  name = 'StationAuditCheckpoints1763900000007';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE audit_checkpoint (
+      seq INTEGER PRIMARY KEY NOT NULL, station_id TEXT NOT NULL, hash TEXT NOT NULL, time TEXT NOT NULL, signature TEXT NOT NULL,
+      certificates TEXT NOT NULL)`);
+    await q.query(`CREATE TABLE station_credential (
+      name TEXT PRIMARY KEY NOT NULL, key_label TEXT NOT NULL, certificates TEXT NOT NULL, created_at TEXT NOT NULL)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE station_credential`);
+    await q.query(`DROP TABLE audit_checkpoint`);
+  }
+}
+
 export const STATION_MIGRATIONS = [
   StationInitial1763900000000,
   StationQuotaSafeguards1763900000002,
   StationImportedGrants1763900000004,
   StationVoidReservations1763900000005,
   StationAuditLog1763900000006,
+  StationAuditCheckpoints1763900000007,
 ];
