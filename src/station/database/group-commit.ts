@@ -35,6 +35,9 @@ interface Pending {
  * a batch is being committed, new writes queue here and leave together as the next batch: N
  * concurrent issuances cost one fsync, and the fsync never blocks the event loop.
  *
+ * A batch commits its unsynced writes first, in their own transaction, then its synced ones
+ * (writer-worker.ts), so a write that needs no fsync never waits for another's.
+ *
  * Durability per write: `sync: true` (the default) resolves after an fsync (synchronous=FULL):
  * it survives power loss. `sync: false` resolves after a WAL commit without fsync
  * (synchronous=NORMAL): it survives the process being killed, and becomes power-safe with the
@@ -93,24 +96,25 @@ export class GroupCommitWriter {
     this.queue = [];
     const id = this.nextId++;
     this.inFlight = { id, batch };
-    const sync = batch.some((p) => p.sync);
-    this.worker.postMessage({ id, sync, groups: batch.map((p) => p.ops) } satisfies BatchRequest);
+    this.worker.postMessage({ id, sync: batch.map((p) => p.sync), groups: batch.map((p) => p.ops) } satisfies BatchRequest);
   }
 
   private settle(reply: BatchReply): void {
     const flight = this.inFlight;
     if (!flight || flight.id !== reply.id) return;
-    this.inFlight = null;
     if ('fatal' in reply) {
-      for (const p of flight.batch) p.reject(new Error(`issuance write failed, batch rolled back: ${reply.fatal}`));
+      for (const i of reply.indexes) flight.batch[i].reject(new Error(`issuance write failed, its transaction rolled back: ${reply.fatal}`));
     } else {
-      flight.batch.forEach((p, i) => {
-        const r = reply.results[i];
-        if (r.ok) p.resolve(r.results);
-        else p.reject(new WriteRefusedError(r.message, r.code));
+      reply.indexes.forEach((i, k) => {
+        const r = reply.results[k];
+        if (r.ok) flight.batch[i].resolve(r.results);
+        else flight.batch[i].reject(new WriteRefusedError(r.message, r.code));
       });
     }
-    this.send();
+    if (reply.last) {
+      this.inFlight = null;
+      this.send();
+    }
   }
 
   private failAll(err: unknown): void {

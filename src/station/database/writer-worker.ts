@@ -15,14 +15,15 @@ export type WriteOp = { sql: string; params: unknown[] } | { audit: AuditFields 
 
 export interface BatchRequest {
   id: number;
-  /** fsync at COMMIT (synchronous=FULL) when any entry of the batch needs it, else NORMAL */
-  sync: boolean;
   /** each entry is a group of ops that commit or fail together (most groups hold one op) */
   groups: WriteOp[][];
+  /** per group: must its commit be fsynced (synchronous=FULL)? */
+  sync: boolean[];
 }
 export type OpResult = { lastID: number; changes: number; row?: Record<string, unknown>; audit?: { seq: number; hash: string } };
 export type GroupResult = { ok: true; results: OpResult[] } | { ok: false; message: string; code?: string };
-export type BatchReply = { id: number; results: GroupResult[] } | { id: number; fatal: string };
+/** Replies name the groups they settle by index: the unsynced part of a batch is answered first. */
+export type BatchReply = { id: number; indexes: number[]; results: GroupResult[]; last: boolean } | { id: number; indexes: number[]; fatal: string; last: boolean };
 
 const db = new Database((workerData as { path: string }).path, { timeout: 5000 });
 db.pragma('journal_mode = WAL');
@@ -86,26 +87,44 @@ function runGroup(group: WriteOp[]): GroupResult {
   }
 }
 
+/** One transaction over some groups of a batch, committed with or without fsync. */
+function commitPart(id: number, groups: WriteOp[][], indexes: number[], sync: boolean, last: boolean): void {
+  if (indexes.length === 0) {
+    if (last) parentPort!.postMessage({ id, indexes, results: [], last } satisfies BatchReply);
+    return;
+  }
+  try {
+    const wanted = sync ? 'FULL' : 'NORMAL';
+    if (synchronous !== wanted) {
+      db.pragma(`synchronous = ${wanted}`);
+      synchronous = wanted;
+    }
+    db.exec('BEGIN IMMEDIATE');
+    const results = indexes.map((i) => runGroup(groups[i]));
+    db.exec('COMMIT');
+    parentPort!.postMessage({ id, indexes, results, last } satisfies BatchReply);
+  } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    head = null;
+    parentPort!.postMessage({ id, indexes, fatal: (err as Error).message, last } satisfies BatchReply);
+  }
+}
+
+/**
+ * A batch commits in two transactions: first the groups that need no fsync (reservations,
+ * status marks), answered at once, then the groups that do (certificates with their audit
+ * records). So a reservation never waits for another device's fsync. Reordering is safe: a
+ * certificate's commit depends only on its own reservation, committed in an earlier batch.
+ */
 parentPort!.on('message', (msg: BatchRequest | 'close') => {
   if (msg === 'close') {
     db.close();
     parentPort!.postMessage('closed');
     return;
   }
-  try {
-    const wanted = msg.sync ? 'FULL' : 'NORMAL';
-    if (synchronous !== wanted) {
-      db.pragma(`synchronous = ${wanted}`);
-      synchronous = wanted;
-    }
-    db.exec('BEGIN IMMEDIATE');
-    const results = msg.groups.map(runGroup);
-    db.exec('COMMIT');
-    parentPort!.postMessage({ id: msg.id, results } satisfies BatchReply);
-  } catch (err) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    head = null;
-    parentPort!.postMessage({ id: msg.id, fatal: (err as Error).message } satisfies BatchReply);
-  }
+  const unsynced = msg.groups.map((_, i) => i).filter((i) => !msg.sync[i]);
+  const synced = msg.groups.map((_, i) => i).filter((i) => msg.sync[i]);
+  commitPart(msg.id, msg.groups, unsynced, false, synced.length === 0);
+  if (synced.length) commitPart(msg.id, msg.groups, synced, true, true);
 });
 parentPort!.postMessage('ready');
