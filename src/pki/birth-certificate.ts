@@ -50,7 +50,7 @@ export class BirthCertificateTemplate {
 
   constructor(
     private readonly issuer: BirthIssuer,
-    private readonly orderId: string,
+    orderId: string,
     private readonly profile: BirthProfile,
   ) {
     this.constantExtensions = { aki: authorityKeyIdentifier(issuer.keyIdentifier), order: birthOrderId(orderId) };

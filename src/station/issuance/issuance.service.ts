@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { VerifiedCsr } from '../../pki/csr.js';
 import { GroupCommitWriter } from '../database/group-commit.js';
@@ -52,7 +52,6 @@ interface ExistingRow {
  */
 @Injectable()
 export class IssuanceService implements OnModuleDestroy {
-  private readonly log = new Logger(IssuanceService.name);
   constructor(
     private readonly ds: DataSource,
     private readonly orders: OrderRegistry,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { InvalidInputError } from '../../../src/common/domain-error.js';
 import { buildCsr, keyAlgorithmOf } from '../../../src/pki/csr-builder.js';
 import { verifyCsr } from '../../../src/pki/csr.js';
-import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../../src/pki/key-algorithm.js';
+import { KEY_ALGORITHMS } from '../../../src/pki/key-algorithm.js';
 import { csrPublicKey, csrSignatureVerifies, csrSubject } from './openssl-helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'csr-builder-'));
