@@ -10,6 +10,8 @@ import { CentralPkiService } from './ca/central-pki.service.js';
 import { OrdersService } from './orders/orders.service.js';
 import { OrdersController } from './orders/orders.controller.js';
 import { StationsController } from './stations/stations.controller.js';
+import { AuditIngestController } from './audit-ingest/audit-ingest.controller.js';
+import { AuditIngestService } from './audit-ingest/audit-ingest.service.js';
 import { BearerGuard } from './auth/bearer.guard.js';
 import { HealthController } from '../common/health.controller.js';
 
@@ -24,13 +26,14 @@ export class CentralModule implements OnApplicationBootstrap, OnApplicationShutd
   static forConfig(config: CentralConfig): DynamicModule {
     return {
       module: CentralModule,
-      controllers: [OrdersController, StationsController, HealthController],
+      controllers: [OrdersController, StationsController, AuditIngestController, HealthController],
       providers: [
         { provide: CENTRAL_CONFIG, useValue: config },
         { provide: DataSource, useFactory: () => openSqlite(config.databasePath, CENTRAL_ENTITIES, CENTRAL_MIGRATIONS) },
         hsmProvider(CENTRAL_CONFIG),
         CentralPkiService,
         OrdersService,
+        AuditIngestService,
         BearerGuard,
       ],
     };

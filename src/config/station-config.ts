@@ -34,6 +34,8 @@ export class StationConfig {
   @IsInt() @Min(1) @Max(20) provisioningAttempts: number = 5;
   /** the HSM's quota high-water mark is raised this many certificates at a time (1 = every certificate) */
   @IsInt() @Min(1) @Max(1024) hsmCounterBlock: number = 16;
+  /** how often audit records are sent to central (a BullMQ job scheduler) */
+  @IsInt() @Min(200) @Max(3_600_000) auditSyncIntervalMs: number = 5_000;
   /** supervisor actions (clear alarms, cancel orders) need this token until user accounts exist */
   @IsOptional() @IsString() @IsNotEmpty() supervisorToken?: string;
 }

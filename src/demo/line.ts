@@ -46,8 +46,10 @@ export interface RunningLine {
   orderId: string;
   serials: string[];
   redis: RunningProcess;
-  central: RunningProcess;
+  readonly central: RunningProcess;
   readonly station: RunningProcess;
+  /** start central again on the same port and state (after it was stopped) */
+  restartCentral(): Promise<RunningProcess>;
   /** the station's token, for tests that read its counters while it is stopped */
   hsm: { modulePath: string; confPath: string; pin: string };
   /** start the station again on the same port and state (after it was killed), with extra env */
@@ -124,15 +126,18 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
       { mode: 0o600 },
     );
     say('central: starting (brand root, management CA, operational CA, quota signer in its HSM)');
-    const centralProc = await startProcess({
-      name: 'central',
-      command: process.execPath,
-      args: [join(DIST, 'src/central/main.js')],
-      env: { ...hsmEnv, CENTRAL_CONFIG: centralConfig },
-      logFile: join(dir, 'logs', 'central.log'),
-      readyPattern: /READY central (\S+)/,
-    });
+    const launchCentral = () =>
+      startProcess({
+        name: 'central',
+        command: process.execPath,
+        args: [join(DIST, 'src/central/main.js')],
+        env: { ...hsmEnv, CENTRAL_CONFIG: centralConfig },
+        logFile: join(dir, 'logs', 'central.log'),
+        readyPattern: /READY central (\S+)/,
+      });
+    let centralProc = await launchCentral();
     stopList.push(() => centralProc.stop());
+    const centralUrl = centralProc.ready;
 
     // commissioning: the station trusts the brand root installed as a file, never fetched at run time
     const { pem: rootPem } = await httpJson<{ pem: string }>('GET', `${centralProc.ready}/api/pki/root`);
@@ -227,13 +232,20 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
       stateDir: dir,
       stationUrl,
       hsm: { modulePath: central.modulePath, confPath: central.confPath, pin },
-      centralUrl: centralProc.ready,
+      centralUrl,
       adminToken,
       supervisorToken,
       orderId,
       serials,
       redis,
-      central: centralProc,
+      get central() {
+        return centralProc;
+      },
+      async restartCentral() {
+        await centralProc.stop().catch(() => undefined);
+        centralProc = await launchCentral();
+        return centralProc;
+      },
       get station() {
         return station;
       },

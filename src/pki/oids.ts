@@ -49,5 +49,8 @@ export const OID = {
   /** Default hardware type arc: products without their own hwType OID get `${arc}.<n>`. */
   hardwareTypeArc: `${PRODUCT_ARC}.2`,
   /** eContentType of a quota grant from central's quota signer (CMS SignedData, docs/pki-profile.md). */
+  /** CMS content types of the audit sync (docs/audit.md) */
+  auditBatch: `${PRODUCT_ARC}.4.1`,
+  auditReceipt: `${PRODUCT_ARC}.4.2`,
   quotaGrant: `${PRODUCT_ARC}.3.1`,
 } as const;

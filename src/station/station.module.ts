@@ -27,6 +27,10 @@ import { StaticUiController } from './api/static-ui.controller.js';
 import { SupervisorController } from './api/supervisor.controller.js';
 import { AuditLog } from './audit/audit-log.js';
 import { CheckpointService } from './audit/checkpoint.service.js';
+import { AuditSyncService } from './audit/audit-sync.service.js';
+import { AuditSyncProcessor, AUDIT_SYNC_QUEUE } from './audit/audit-sync.processor.js';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { AuditController } from './api/audit.controller.js';
 import { AlarmService } from './quota/alarm.service.js';
 import { QuotaGuard } from './quota/quota-guard.js';
@@ -49,6 +53,7 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
     private readonly audit: AuditLog,
     @Inject(STATION_CONFIG) private readonly config: StationConfig,
     private readonly checkpoints: CheckpointService,
+    @InjectQueue(AUDIT_SYNC_QUEUE) private readonly auditQueue: Queue,
   ) {}
 
   static forConfig(config: StationConfig, transports: JigTransportFactory = serialTransportFactory): DynamicModule {
@@ -60,6 +65,7 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
           prefix: config.queuePrefix ?? `station-${config.stationId}`,
         }),
         BullModule.registerQueue({ name: PROVISIONING_QUEUE }),
+        BullModule.registerQueue({ name: AUDIT_SYNC_QUEUE }),
       ],
       controllers: [StationController, SupervisorController, AuditController, HealthController, StaticUiController],
       providers: [
@@ -83,6 +89,8 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
         LineMetrics,
         AuditLog,
         CheckpointService,
+        AuditSyncService,
+        AuditSyncProcessor,
         AlarmService,
         QuotaGuard,
         OrderLifecycle,
@@ -101,6 +109,11 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
     await this.registry.load();
     await this.lifecycle.closeExpired();
     this.checkpoints.start();
+    await this.auditQueue.upsertJobScheduler(
+      'audit-sync',
+      { every: this.config.auditSyncIntervalMs },
+      { name: 'sync', opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
+    );
     // the audit certificate is fetched early; without central the station still runs
     void this.checkpoints.credential().catch((err) => Logger.warn(`audit certificate not yet obtained: ${(err as Error).message}`, 'StationModule'));
     this.expiryTimer = setInterval(() => void this.lifecycle.closeExpired().catch(() => undefined), 30_000);

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HSM_PORT, type HsmPort } from '../../hsm/hsm.port.js';
 import { hsmSigner } from '../../hsm/hsm-signer.js';
+import type { Signer } from '../../pki/signer.js';
 import { selfSignedRoot, issueSubordinate, type CaIdentity } from '../../pki/ca-certificates.js';
 import { encodeName } from '../../pki/name.js';
 import { readCertificate } from '../../pki/certificate-reader.js';
@@ -17,6 +18,7 @@ const HIERARCHY = [
   { name: 'management-ca', cn: 'Management CA', pathLen: 0 as number | undefined, years: 10 },
   { name: 'operational-ca', cn: 'Operational CA', pathLen: 0 as number | undefined, years: 10 },
   { name: 'quota-signer', cn: 'Quota Signer', pathLen: undefined, years: 5 },
+  { name: 'receipt-signer', cn: 'Audit Receipt Signer', pathLen: undefined, years: 5 },
 ] as const;
 
 @Injectable()
@@ -79,6 +81,12 @@ export class CentralPkiService {
       usages: ['digitalSignature'],
     });
     return { certificate, chain: [row.certificate, this.rootCertificate()] };
+  }
+
+  /** A document signer of the hierarchy (quota signer, receipt signer) with its certificate chain. */
+  async documentSigner(name: 'quota-signer' | 'receipt-signer'): Promise<{ signer: Signer; certificates: Buffer[] }> {
+    const row = await this.ds.getRepository(CaCertificateEntity).findOneByOrFail({ name });
+    return { signer: this.identity(row).signer, certificates: [row.certificate] };
   }
 
   rootCertificate(): Buffer {

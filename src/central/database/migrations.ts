@@ -31,4 +31,28 @@ export class CentralOrderGrant1763900000003 implements MigrationInterface {
   }
 }
 
-export const CENTRAL_MIGRATIONS = [CentralInitial1763900000001, CentralOrderGrant1763900000003];
+/** Audit records ingested from stations, the receipts given for them, and the device registry. */
+export class CentralAuditIngest1763900000008 implements MigrationInterface {
+  name = 'CentralAuditIngest1763900000008';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE station_audit_record (
+      station_id TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, prev_hash TEXT NOT NULL, kind TEXT NOT NULL,
+      order_id TEXT, device_serial TEXT, fingerprint TEXT, record TEXT NOT NULL, received_at TEXT NOT NULL,
+      PRIMARY KEY (station_id, seq))`);
+    await q.query(`CREATE TABLE audit_receipt (
+      station_id TEXT NOT NULL, to_seq INTEGER NOT NULL, head_hash TEXT NOT NULL, receipt BLOB NOT NULL, received_at TEXT NOT NULL,
+      PRIMARY KEY (station_id, to_seq))`);
+    await q.query(`CREATE TABLE device_registry (
+      fingerprint TEXT PRIMARY KEY NOT NULL, device_serial TEXT NOT NULL, station_id TEXT NOT NULL, order_id TEXT, seq INTEGER NOT NULL)`);
+    await q.query(`CREATE INDEX idx_device_registry_serial ON device_registry (device_serial)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE device_registry');
+    await q.query('DROP TABLE audit_receipt');
+    await q.query('DROP TABLE station_audit_record');
+  }
+}
+
+export const CENTRAL_MIGRATIONS = [CentralInitial1763900000001, CentralOrderGrant1763900000003, CentralAuditIngest1763900000008];

@@ -25,6 +25,7 @@ export class CheckpointService {
   private readonly log = new Logger(CheckpointService.name);
   private timer?: NodeJS.Timeout;
   private certificates: Buffer[] | null = null;
+  private pending: Promise<Buffer[]> | null = null;
 
   constructor(
     private readonly ds: DataSource,
@@ -45,8 +46,14 @@ export class CheckpointService {
   }
 
   /** The audit key and its certificate: made and requested once, then kept. */
-  async credential(): Promise<Buffer[]> {
-    if (this.certificates) return this.certificates;
+  credential(): Promise<Buffer[]> {
+    if (this.certificates) return Promise.resolve(this.certificates);
+    // callers at the same moment share one request
+    this.pending ??= this.obtain().finally(() => (this.pending = null));
+    return this.pending;
+  }
+
+  private async obtain(): Promise<Buffer[]> {
     const [row] = await this.ds.query(`SELECT certificates FROM station_credential WHERE name = 'audit'`);
     if (row) return (this.certificates = JSON.parse(row.certificates).map((b: string) => Buffer.from(b, 'base64')));
     let key = this.hsm.findKey(KEY_LABEL);

@@ -17,6 +17,8 @@ export interface CentralClient {
   rootCertificate(): Promise<Buffer>;
   /** a certificate for the station's audit key from the Management CA, with the chain above it */
   requestAuditCertificate(csr: Uint8Array): Promise<{ certificate: Buffer; chain: Buffer[] }>;
+  /** deliver a signed audit batch; central answers with its signed receipt */
+  sendAuditBatch(batch: Uint8Array): Promise<Buffer>;
   /** the order's signed quota grant (CMS DER) */
   getGrant(orderId: string): Promise<Buffer>;
 }

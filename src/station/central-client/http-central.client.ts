@@ -60,6 +60,11 @@ export class HttpCentralClient implements CentralClient {
     return { certificate: Buffer.from(r.certificate, 'base64'), chain: r.chain.map((c) => Buffer.from(c, 'base64')) };
   }
 
+  async sendAuditBatch(batch: Uint8Array): Promise<Buffer> {
+    const r = await this.call<{ receipt: string }>('POST', '/api/audit/batches', { batch: Buffer.from(batch).toString('base64') });
+    return Buffer.from(r.receipt, 'base64');
+  }
+
   async getGrant(orderId: string): Promise<Buffer> {
     const r = await this.call<{ grant: string }>('GET', `/api/orders/${encodeURIComponent(orderId)}/grant`);
     return Buffer.from(r.grant, 'base64');

@@ -144,6 +144,20 @@ export class StationAuditCheckpoints1763900000007 implements MigrationInterface 
   }
 }
 
+/** What central has acknowledged of the audit chain (its last receipt). */
+export class StationAuditSync1763900000009 implements MigrationInterface {
+  name = 'StationAuditSync1763900000009';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE audit_sync (
+      id INTEGER PRIMARY KEY CHECK (id = 1), acked_seq INTEGER NOT NULL, acked_hash TEXT NOT NULL, receipt BLOB, updated_at TEXT NOT NULL)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE audit_sync`);
+  }
+}
+
 export const STATION_MIGRATIONS = [
   StationInitial1763900000000,
   StationQuotaSafeguards1763900000002,
@@ -151,4 +165,5 @@ export const STATION_MIGRATIONS = [
   StationVoidReservations1763900000005,
   StationAuditLog1763900000006,
   StationAuditCheckpoints1763900000007,
+  StationAuditSync1763900000009,
 ];

@@ -1,0 +1,139 @@
+import 'reflect-metadata';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { openSqlite } from '../../../src/common/sqlite-database.js';
+import { CENTRAL_ENTITIES } from '../../../src/central/database/entities.js';
+import { CENTRAL_MIGRATIONS } from '../../../src/central/database/migrations.js';
+import { AuditIngestService, BatchRefusedError } from '../../../src/central/audit-ingest/audit-ingest.service.js';
+import type { CentralPkiService } from '../../../src/central/ca/central-pki.service.js';
+import { selfSignedRoot, issueSubordinate } from '../../../src/pki/ca-certificates.js';
+import { encodeName } from '../../../src/pki/name.js';
+import { chainRecord, GENESIS_HASH, type AuditRecord } from '../../../src/audit/audit-record.js';
+import { signAuditBatch, verifyAuditReceipt } from '../../../src/audit/audit-batch.js';
+import { softwareSigner } from '../../support/software-signer.js';
+import { readCertificate } from '../../../src/pki/certificate-reader.js';
+
+const YEAR = 365 * 24 * 3600 * 1000;
+const now = new Date();
+const validity = { notBefore: new Date(now.getTime() - 60_000), notAfter: new Date(now.getTime() + YEAR) };
+
+/** A brand hierarchy in software (the real one lives in central's HSM; the rules are the same). */
+const root = selfSignedRoot({ organization: 'Acme', commonName: 'Acme Root' }, softwareSigner(), validity);
+const mgmtSigner = softwareSigner();
+const mgmtCert = issueSubordinate(root, { subject: encodeName({ organization: 'Acme', commonName: 'Acme Management CA' }), spki: mgmtSigner.spki, validity, pathLen: 0 });
+const mgmt = {
+  subject: encodeName({ organization: 'Acme', commonName: 'Acme Management CA' }),
+  certificate: mgmtCert,
+  keyIdentifier: readCertificate(mgmtCert).subjectKeyIdentifier!,
+  signer: mgmtSigner,
+};
+const stationKey = softwareSigner();
+const stationCert = issueSubordinate(mgmt, { subject: encodeName({ organization: 'Acme', commonName: 'Station line-1 audit' }), spki: stationKey.spki, validity, usages: ['digitalSignature'] });
+const receiptKey = softwareSigner();
+const receiptCert = issueSubordinate(root, { subject: encodeName({ organization: 'Acme', commonName: 'Acme Audit Receipt Signer' }), spki: receiptKey.spki, validity, usages: ['digitalSignature'] });
+
+const pki = {
+  rootCertificate: () => root.certificate,
+  documentSigner: async () => ({ signer: receiptKey, certificates: [receiptCert] }),
+} as unknown as CentralPkiService;
+
+function records(n: number): AuditRecord[] {
+  const out: AuditRecord[] = [];
+  let head = { seq: 0, hash: GENESIS_HASH };
+  for (let i = 0; i < n; i++) {
+    const r = chainRecord(head, {
+      time: new Date().toISOString(),
+      kind: 'certificate-signed',
+      actor: 'jig 1 slot 0',
+      orderId: 'PO-1',
+      deviceSerial: `SN${String(i).padStart(6, '0')}`,
+      fingerprint: `${String(i).padStart(2, '0')}${'ab'.repeat(31)}`,
+      outcome: 'ok',
+      detail: `record ${i}`,
+    });
+    out.push(r);
+    head = r;
+  }
+  return out;
+}
+
+const chain = records(30);
+const batch = (from: number, to: number, signer = stationKey, certs = [stationCert, mgmtCert], stationId = 'line-1') => {
+  const recs = chain.filter((r) => r.seq >= from && r.seq <= to);
+  return signAuditBatch({ v: 1, stationId, fromSeq: from, toSeq: to, prevHash: from === 1 ? GENESIS_HASH : chain[from - 2].hash, records: recs }, signer, certs);
+};
+
+describe('central audit ingestion (SQLite)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ingest-'));
+  let ds: DataSource;
+  let svc: AuditIngestService;
+  const refused = async (p: Promise<unknown>, code: string) =>
+    assert.rejects(p, (e: unknown) => e instanceof BatchRefusedError && e.code === code && e.message.length > 10);
+
+  before(async () => {
+    ds = await openSqlite(join(dir, 'central.db'), CENTRAL_ENTITIES, CENTRAL_MIGRATIONS);
+    svc = new AuditIngestService(ds, pki);
+  });
+  after(async () => {
+    await ds.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ok a batch is stored and answered with a receipt the station can verify', async () => {
+    const r = await svc.ingest('line-1', batch(1, 10));
+    assert.deepEqual([r.toSeq, r.stored], [10, 10]);
+    verifyAuditReceipt(r.receipt, root.certificate, new Date(), { stationId: 'line-1', toSeq: 10, headHash: chain[9].hash });
+    assert.deepEqual(await svc.stationState('line-1'), { stationId: 'line-1', lastSeq: 10, lastHash: chain[9].hash, devices: 10 });
+  });
+
+  it('ok the same batch again is idempotent: same receipt, nothing stored twice', async () => {
+    const first = await svc.ingest('line-1', batch(1, 10));
+    assert.equal(first.stored, 0);
+    const [{ n }] = await ds.query(`SELECT COUNT(*) AS n FROM station_audit_record`);
+    assert.equal(n, 10);
+  });
+
+  it('ok an overlapping batch (a resumed upload) adds only the rest', async () => {
+    const r = await svc.ingest('line-1', batch(6, 15));
+    assert.deepEqual([r.toSeq, r.stored], [15, 5]);
+  });
+
+  it('fail a gap is refused with where to resume', async () => {
+    await refused(svc.ingest('line-1', batch(18, 20)), 'BATCH_GAP');
+  });
+
+  it('fail a fork (a record differs from one received before) is refused', async () => {
+    const forked = chain.slice(0, 15).map((r) => ({ ...r }));
+    const alt = chainRecord({ seq: 13, hash: forked[12].hash }, { ...forked[13], detail: 'another history' });
+    const recs = [forked[12], alt];
+    const der = signAuditBatch({ v: 1, stationId: 'line-1', fromSeq: 13, toSeq: 14, prevHash: forked[11].hash, records: recs }, stationKey, [stationCert, mgmtCert]);
+    await refused(svc.ingest('line-1', der), 'BATCH_FORK');
+  });
+
+  it('fail forged (another key), wrong station, and tampered batches are refused; nothing stored', async () => {
+    const impostor = softwareSigner();
+    const impostorCert = issueSubordinate(mgmt, { subject: encodeName({ commonName: 'Station line-1 audit' }), spki: impostor.spki, validity, usages: ['digitalSignature'] });
+    // a signature that is not the station key's (last bytes of the DER are the signature)
+    const badSig = Buffer.from(batch(16, 20));
+    badSig[badSig.length - 3] ^= 0x01;
+    await refused(svc.ingest('line-1', badSig), 'BATCH_FORGED');
+    // a self-made root's certificate
+    const fakeRoot = selfSignedRoot({ commonName: 'Acme Root' }, softwareSigner(), validity);
+    const fake = softwareSigner();
+    const fakeCert = issueSubordinate(fakeRoot, { subject: encodeName({ commonName: 'Station line-1 audit' }), spki: fake.spki, validity, usages: ['digitalSignature'] });
+    await refused(svc.ingest('line-1', batch(16, 20, fake, [fakeCert])), 'BATCH_FORGED');
+    // line-1's key used for another station's name, and another station sending line-1's batch
+    await refused(svc.ingest('line-1', batch(16, 20, impostor, [impostorCert, mgmtCert], 'line-2')), 'BATCH_WRONG_STATION');
+    await refused(svc.ingest('line-2', batch(16, 20)), 'BATCH_WRONG_STATION');
+    const tampered = Buffer.from(batch(16, 20));
+    const at = tampered.indexOf(Buffer.from('record 17'));
+    tampered[at + 7] = '9'.charCodeAt(0);
+    await refused(svc.ingest('line-1', tampered), 'BATCH_TAMPERED');
+    await refused(svc.ingest('line-1', Buffer.from('not a batch')), 'BATCH_MALFORMED');
+    assert.equal((await svc.stationState('line-1')).lastSeq, 15);
+  });
+});
