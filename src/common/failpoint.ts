@@ -12,6 +12,8 @@ export const FAILPOINTS = [
   'provision:after-inject',
   'provision:after-readback',
   'provision:after-lock',
+  // audit sync: central stored the batch, the station has not recorded the receipt
+  'audit:after-send',
 ] as const;
 export type FailpointName = (typeof FAILPOINTS)[number];
 

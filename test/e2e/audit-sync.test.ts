@@ -62,4 +62,21 @@ describe('e2e: audit sync to central survives central being down', () => {
     const head = await state();
     if (head.head.seq === c.lastSeq) assert.equal(c.lastHash, head.head.hash);
   });
+
+  it('ok the station killed mid-upload (central stored the batch, no receipt recorded) resumes: nothing lost, nothing twice', async () => {
+    const station = await line.restartStation({ STATION_FAILPOINT: 'audit:after-send' }); // its start is a new record to send
+    const died = await Promise.race([
+      new Promise<boolean>((resolve) => station.child.once('exit', () => resolve(true))),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000)),
+    ]);
+    assert.equal(died, true, 'killed right after central stored a batch');
+    const heldByCentral = (await central()).lastSeq;
+    await line.restartStation();
+    const s = await synced();
+    const c = await central();
+    assert.ok(heldByCentral > 0);
+    assert.equal(c.lastSeq, s.sync.ackedSeq, 'the resent batch was taken as a replay plus the new records');
+    assert.equal(c.lastSeq, s.head.seq);
+    assert.equal(c.lastHash, s.head.hash);
+  });
 });

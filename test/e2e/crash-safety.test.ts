@@ -13,7 +13,8 @@ import { fromPem } from '../../src/pki/pem.js';
 
 /**
  * system.md §4.1: "after kill -9 or power loss at any point of the issuance path, the count is
- * exact on restart". The station is SIGKILLed at every named fail point, three times each: each
+ * exact on restart". The station is SIGKILLed at every named fail point (issuance path and audit
+ * upload), three times each: each
  * kill on a fresh device (one slot scanned per cycle), the HSM counter written with every
  * reservation (block 1) so the counts must match exactly. Then the whole line is scanned again.
  * At the end: records = counter in the database = counter in the HSM, no alarm, and no device
@@ -21,7 +22,7 @@ import { fromPem } from '../../src/pki/pem.js';
  */
 const DEVICES = 24;
 const JIGS = 4;
-const ROUNDS = 3; // every fail point, three times: 21 kills
+const ROUNDS = 3; // every fail point, three times: 24 kills
 
 describe('e2e: kill -9 at every fail point of the issuance path', () => {
   let line: RunningLine;

@@ -9,6 +9,7 @@ import { CENTRAL_CLIENT, type CentralClient } from '../central-client/central-cl
 import { TRUST_ANCHOR } from '../orders/trust-anchor.js';
 import { CheckpointService } from './checkpoint.service.js';
 import { fromRow } from './audit-log.js';
+import { failpoint } from '../../common/failpoint.js';
 
 export interface AuditSyncState {
   headSeq: number;
@@ -72,6 +73,7 @@ export class AuditSyncService {
         certificates,
       );
       const receipt = await this.central.sendAuditBatch(batch);
+      failpoint('audit:after-send');
       verifyAuditReceipt(receipt, this.trustAnchor, new Date(), { stationId: this.config.stationId, toSeq, headHash });
       await this.ds.query(
         `INSERT INTO audit_sync (id, acked_seq, acked_hash, receipt, updated_at) VALUES (1, ?, ?, ?, ?)
