@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { InvalidInputError } from '../common/domain-error.js';
-import type { AuditRecord } from './audit-record.js';
+import { auditRecordFromRow, type AuditRecord } from './audit-record.js';
 import type { AuditCheckpoint } from './checkpoint.js';
 
 export interface AuditExport {
@@ -29,19 +29,7 @@ export function readAuditFromDatabase(path: string, fromSeq = 1, toSeq = Number.
         )
       : [];
     const rows = db.prepare(`SELECT * FROM audit_record WHERE seq BETWEEN ? AND ? ORDER BY rowid`).all(fromSeq, toSeq) as Array<Record<string, unknown>>;
-    const records = rows.map((r) => ({
-      seq: Number(r.seq),
-      prevHash: String(r.prev_hash),
-      hash: String(r.hash),
-      time: String(r.time),
-      kind: String(r.kind),
-      actor: String(r.actor),
-      orderId: (r.order_id as string | null) ?? null,
-      deviceSerial: (r.device_serial as string | null) ?? null,
-      fingerprint: (r.fingerprint as string | null) ?? null,
-      outcome: r.outcome as AuditRecord['outcome'],
-      detail: String(r.detail),
-    }));
+    const records = rows.map(auditRecordFromRow);
     return { records, checkpoints };
   } finally {
     db.close();

@@ -44,3 +44,20 @@ export function chainRecord(head: { seq: number; hash: string }, fields: AuditFi
   const unhashed = { ...fields, seq: head.seq + 1, prevHash: head.hash };
   return { ...unhashed, hash: recordHash(unhashed) };
 }
+
+/** A record from its database row (station audit_record columns). */
+export function auditRecordFromRow(r: Record<string, unknown>): AuditRecord {
+  return {
+    seq: Number(r.seq),
+    prevHash: String(r.prev_hash),
+    hash: String(r.hash),
+    time: String(r.time),
+    kind: String(r.kind),
+    actor: String(r.actor),
+    orderId: (r.order_id as string | null) ?? null,
+    deviceSerial: (r.device_serial as string | null) ?? null,
+    fingerprint: (r.fingerprint as string | null) ?? null,
+    outcome: r.outcome as AuditRecord['outcome'],
+    detail: String(r.detail),
+  };
+}

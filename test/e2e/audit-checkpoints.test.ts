@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { startLine, provisionAll, type RunningLine } from '../../src/demo/line.js';
 import { httpJson } from '../../src/demo/processes.js';
 import { recordHash } from '../../src/audit/audit-record.js';
-import { fromRow } from '../../src/station/audit/audit-log.js';
+import { auditRecordFromRow } from '../../src/audit/audit-record.js';
 
 const CLI = fileURLToPath(new URL('../../src/audit/cli.js', import.meta.url));
 const audit = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
@@ -57,7 +57,7 @@ describe('e2e: signed checkpoints of the audit chain (audit key in the station H
 
   it('fail a chain rewritten consistently (every hash recomputed) is caught by the signed checkpoint', () => {
     const copy = tampered('rewritten', (d) => {
-      const rows = d.prepare(`SELECT * FROM audit_record ORDER BY seq`).all().map((r) => fromRow(r as Record<string, unknown>));
+      const rows = d.prepare(`SELECT * FROM audit_record ORDER BY seq`).all().map((r) => auditRecordFromRow(r as Record<string, unknown>));
       let prev = rows[2].prevHash;
       for (let i = 2; i < rows.length; i++) {
         const r = { ...rows[i], prevHash: prev, detail: i === 2 ? 'rewritten history' : rows[i].detail };

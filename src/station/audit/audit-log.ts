@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { GroupCommitWriter, type WriteOp } from '../database/group-commit.js';
-import type { AuditFields, AuditRecord } from '../../audit/audit-record.js';
+import { auditRecordFromRow, type AuditFields, type AuditRecord } from '../../audit/audit-record.js';
 
 export type AuditKind =
   | 'station-started'
@@ -64,27 +64,12 @@ export class AuditLog {
 
   async list(limit = 500): Promise<AuditRecord[]> {
     const rows = await this.ds.query(`SELECT * FROM audit_record ORDER BY seq DESC LIMIT ?`, [limit]);
-    return rows.map(fromRow);
+    return rows.map(auditRecordFromRow);
   }
 
   async range(fromSeq: number, toSeq: number): Promise<AuditRecord[]> {
     const rows = await this.ds.query(`SELECT * FROM audit_record WHERE seq BETWEEN ? AND ? ORDER BY seq`, [fromSeq, toSeq]);
-    return rows.map(fromRow);
+    return rows.map(auditRecordFromRow);
   }
 }
 
-export function fromRow(r: Record<string, unknown>): AuditRecord {
-  return {
-    seq: Number(r.seq),
-    prevHash: String(r.prev_hash),
-    hash: String(r.hash),
-    time: String(r.time),
-    kind: String(r.kind),
-    actor: String(r.actor),
-    orderId: (r.order_id as string | null) ?? null,
-    deviceSerial: (r.device_serial as string | null) ?? null,
-    fingerprint: (r.fingerprint as string | null) ?? null,
-    outcome: r.outcome as AuditRecord['outcome'],
-    detail: String(r.detail),
-  };
-}

@@ -8,7 +8,7 @@ import { STATION_CONFIG, StationConfig } from '../../config/station-config.js';
 import { CENTRAL_CLIENT, type CentralClient } from '../central-client/central-client.port.js';
 import { TRUST_ANCHOR } from '../orders/trust-anchor.js';
 import { CheckpointService } from './checkpoint.service.js';
-import { fromRow } from './audit-log.js';
+import { auditRecordFromRow } from '../../audit/audit-record.js';
 import { failpoint } from '../../common/failpoint.js';
 
 export interface AuditSyncState {
@@ -61,7 +61,7 @@ export class AuditSyncService {
       const from = { seq: sync?.seq ?? 0, hash: sync?.hash ?? GENESIS_HASH };
       const rows = await this.ds.query(`SELECT * FROM audit_record WHERE seq > ? ORDER BY seq LIMIT ?`, [from.seq, BATCH]);
       if (rows.length === 0) return acked;
-      const records = rows.map(fromRow);
+      const records = rows.map(auditRecordFromRow);
       const certificates = await this.checkpoints.credential();
       const key = this.hsm.findKey('audit-signing');
       if (!key) throw new Error('audit key missing from the HSM');
