@@ -1,20 +1,10 @@
-/** What the station asks of central (a port: HTTP in production, a fake in unit tests). */
-export interface CentralOrderTerms {
-  orderId: string;
-  stationId: string;
-  productModel: string;
-  quota: number;
-  serialFirst: string;
-  serialLast: string;
-  notBefore: string;
-  notAfter: string;
-}
-
+/**
+ * What the station asks of central (a port; the HTTP adapter is the only one). The brand root is
+ * deliberately not among them: the station trusts the root installed at commissioning.
+ */
 export interface CentralClient {
-  getOrder(orderId: string): Promise<CentralOrderTerms>;
   /** returns the Order CA certificate and the chain above it (DER) */
   requestOrderCa(orderId: string, csr: Uint8Array): Promise<{ certificate: Buffer; chain: Buffer[] }>;
-  rootCertificate(): Promise<Buffer>;
   /** a certificate for the station's audit key from the Management CA, with the chain above it */
   requestAuditCertificate(csr: Uint8Array): Promise<{ certificate: Buffer; chain: Buffer[] }>;
   /** deliver a signed audit batch; central answers with its signed receipt */

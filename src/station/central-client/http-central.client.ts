@@ -1,6 +1,5 @@
 import { DomainError } from '../../common/domain-error.js';
-import { fromPem } from '../../pki/pem.js';
-import type { CentralClient, CentralOrderTerms } from './central-client.port.js';
+import type { CentralClient } from './central-client.port.js';
 
 export class CentralUnavailableError extends DomainError {
   readonly code = 'CENTRAL_UNAVAILABLE';
@@ -44,10 +43,6 @@ export class HttpCentralClient implements CentralClient {
     return JSON.parse(text) as T;
   }
 
-  getOrder(orderId: string): Promise<CentralOrderTerms> {
-    return this.call('GET', `/api/orders/${encodeURIComponent(orderId)}`);
-  }
-
   async requestOrderCa(orderId: string, csr: Uint8Array): Promise<{ certificate: Buffer; chain: Buffer[] }> {
     const r = await this.call<{ certificate: string; chain: string[] }>('POST', `/api/orders/${encodeURIComponent(orderId)}/order-ca`, {
       csr: Buffer.from(csr).toString('base64'),
@@ -70,7 +65,4 @@ export class HttpCentralClient implements CentralClient {
     return Buffer.from(r.grant, 'base64');
   }
 
-  async rootCertificate(): Promise<Buffer> {
-    return fromPem((await this.call<{ pem: string }>('GET', '/api/pki/root')).pem);
-  }
 }
