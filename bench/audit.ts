@@ -15,6 +15,7 @@ import { openSqlite } from '../src/common/sqlite-database.js';
 import { CENTRAL_ENTITIES } from '../src/central/database/entities.js';
 import { CENTRAL_MIGRATIONS } from '../src/central/database/migrations.js';
 import { AuditIngestService } from '../src/central/audit-ingest/audit-ingest.service.js';
+import { WriteSerializer } from '../src/common/write-serializer.js';
 import type { CentralPkiService } from '../src/central/ca/central-pki.service.js';
 import { selfSignedRoot, issueSubordinate } from '../src/pki/ca-certificates.js';
 import { encodeName } from '../src/pki/name.js';
@@ -61,7 +62,7 @@ for (let from = 1; from <= total; from += size) {
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-audit-'));
 const ds = await openSqlite(join(dir, 'central.db'), CENTRAL_ENTITIES, CENTRAL_MIGRATIONS);
-const ingest = new AuditIngestService(ds, pki);
+const ingest = new AuditIngestService(ds, pki, new WriteSerializer());
 const t0 = performance.now();
 for (const b of batches) await ingest.ingest('bench', b);
 const seconds = (performance.now() - t0) / 1000;

@@ -12,6 +12,7 @@ import { OrdersController } from './orders/orders.controller.js';
 import { StationsController } from './stations/stations.controller.js';
 import { AuditIngestController } from './audit-ingest/audit-ingest.controller.js';
 import { AuditIngestService } from './audit-ingest/audit-ingest.service.js';
+import { WriteSerializer } from '../common/write-serializer.js';
 import { BearerGuard } from './auth/bearer.guard.js';
 import { HealthController } from '../common/health.controller.js';
 
@@ -34,6 +35,7 @@ export class CentralModule implements OnApplicationBootstrap, OnApplicationShutd
         CentralPkiService,
         OrdersService,
         AuditIngestService,
+        WriteSerializer,
         BearerGuard,
       ],
     };

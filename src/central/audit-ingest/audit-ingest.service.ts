@@ -4,6 +4,7 @@ import { DomainError } from '../../common/domain-error.js';
 import { AuditBatchRejectedError, signAuditReceipt, verifyAuditBatch, type AuditBatchContent } from '../../audit/audit-batch.js';
 import { GENESIS_HASH } from '../../audit/audit-record.js';
 import { CentralPkiService } from '../ca/central-pki.service.js';
+import { WriteSerializer } from '../../common/write-serializer.js';
 
 const ROWS_PER_INSERT = 500;
 
@@ -39,6 +40,7 @@ export class AuditIngestService {
   constructor(
     private readonly ds: DataSource,
     private readonly pki: CentralPkiService,
+    private readonly writes: WriteSerializer,
   ) {}
 
   async ingest(stationId: string, der: Buffer, now = new Date()): Promise<IngestResult> {
@@ -52,6 +54,10 @@ export class AuditIngestService {
     if (batch.stationId !== stationId) {
       throw new BatchRefusedError('BATCH_WRONG_STATION', 403, `station ${stationId} sent a batch of station ${batch.stationId}`);
     }
+    return this.writes.run(() => this.store(stationId, batch, now));
+  }
+
+  private store(stationId: string, batch: AuditBatchContent, now: Date): Promise<IngestResult> {
     return this.ds.transaction(async (m) => {
       const [last] = await m.query(`SELECT seq, hash FROM station_audit_record WHERE station_id = ? ORDER BY seq DESC LIMIT 1`, [stationId]);
       const held = { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH };

@@ -5,6 +5,7 @@ import { verifyCsr } from '../../pki/csr.js';
 import { readCertificate } from '../../pki/certificate-reader.js';
 import { InvalidInputError, DomainError } from '../../common/domain-error.js';
 import { CentralPkiService } from '../ca/central-pki.service.js';
+import { WriteSerializer } from '../../common/write-serializer.js';
 import { ProductionOrderEntity } from '../database/entities.js';
 import type { CreateOrderDto, OrderView } from './order.dto.js';
 
@@ -24,6 +25,7 @@ export class OrdersService {
   constructor(
     private readonly ds: DataSource,
     private readonly pki: CentralPkiService,
+    private readonly writes: WriteSerializer,
   ) {}
 
   async create(dto: CreateOrderDto, now = new Date()): Promise<OrderView> {
@@ -36,7 +38,7 @@ export class OrdersService {
     const notBefore = new Date(dto.notBefore);
     const notAfter = new Date(dto.notAfter);
     const grantDer = await this.pki.signGrant({ ...dto, notBefore, notAfter, nonce: randomBytes(16) });
-    const row = await repo.save({
+    const row = await this.writes.run(() => repo.save({
       ...dto,
       notBefore: notBefore.toISOString(),
       notAfter: notAfter.toISOString(),
@@ -44,7 +46,7 @@ export class OrdersService {
       orderCaCertificate: null,
       grantDer,
       createdAt: now.toISOString(),
-    });
+    }));
     return view(row);
   }
 
@@ -77,7 +79,7 @@ export class OrdersService {
       { orderId, productModel: order.productModel, quota: order.quota, serialFirst: order.serialFirst, serialLast: order.serialLast },
       { notBefore: new Date(order.notBefore), notAfter: new Date(order.notAfter) },
     );
-    await this.ds.getRepository(ProductionOrderEntity).update({ orderId }, { orderCaCertificate: certificate, status: 'active' });
+    await this.writes.run(() => this.ds.getRepository(ProductionOrderEntity).update({ orderId }, { orderCaCertificate: certificate, status: 'active' }));
     return { certificate, chain: [this.pki.rootCertificate()] };
   }
 }

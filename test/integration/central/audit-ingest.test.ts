@@ -15,6 +15,7 @@ import { encodeName } from '../../../src/pki/name.js';
 import { chainRecord, GENESIS_HASH, type AuditRecord } from '../../../src/audit/audit-record.js';
 import { signAuditBatch, verifyAuditReceipt } from '../../../src/audit/audit-batch.js';
 import { softwareSigner } from '../../support/software-signer.js';
+import { WriteSerializer } from '../../../src/common/write-serializer.js';
 import { readCertificate } from '../../../src/pki/certificate-reader.js';
 
 const YEAR = 365 * 24 * 3600 * 1000;
@@ -76,7 +77,7 @@ describe('central audit ingestion (SQLite)', () => {
 
   before(async () => {
     ds = await openSqlite(join(dir, 'central.db'), CENTRAL_ENTITIES, CENTRAL_MIGRATIONS);
-    svc = new AuditIngestService(ds, pki);
+    svc = new AuditIngestService(ds, pki, new WriteSerializer());
   });
   after(async () => {
     await ds.destroy();
@@ -102,8 +103,21 @@ describe('central audit ingestion (SQLite)', () => {
     assert.deepEqual([r.toSeq, r.stored], [15, 5]);
   });
 
+  it('ok batches of several stations arriving at once are all stored (writes never interleave)', async () => {
+    const other = softwareSigner();
+    const otherCert = issueSubordinate(mgmt, { subject: encodeName({ organization: 'Acme', commonName: 'Station line-2 audit' }), spki: other.spki, validity, usages: ['digitalSignature'] });
+    const results = await Promise.allSettled([
+      svc.ingest('line-2', batch(1, 10, other, [otherCert, mgmtCert], 'line-2')),
+      svc.ingest('line-2', batch(11, 20, other, [otherCert, mgmtCert], 'line-2')),
+      svc.ingest('line-1', batch(16, 20)),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled'], JSON.stringify(results.map((r) => (r as PromiseRejectedResult).reason?.message)));
+    assert.equal((await svc.stationState('line-2')).lastSeq, 20);
+    assert.equal((await svc.stationState('line-1')).lastSeq, 20);
+  });
+
   it('fail a gap is refused with where to resume', async () => {
-    await refused(svc.ingest('line-1', batch(18, 20)), 'BATCH_GAP');
+    await refused(svc.ingest('line-1', batch(23, 25)), 'BATCH_GAP');
   });
 
   it('fail a fork (a record differs from one received before) is refused', async () => {
@@ -134,6 +148,6 @@ describe('central audit ingestion (SQLite)', () => {
     tampered[at + 7] = '9'.charCodeAt(0);
     await refused(svc.ingest('line-1', tampered), 'BATCH_TAMPERED');
     await refused(svc.ingest('line-1', Buffer.from('not a batch')), 'BATCH_MALFORMED');
-    assert.equal((await svc.stationState('line-1')).lastSeq, 15);
+    assert.equal((await svc.stationState('line-1')).lastSeq, 20);
   });
 });
