@@ -94,6 +94,11 @@ export class CentralPkiService {
     return this.root.certificate;
   }
 
+  /** A CA (or signer) of the hierarchy by its row name, with its HSM signer. */
+  async caIdentity(name: string): Promise<CaIdentity> {
+    return this.identity(await this.ds.getRepository(CaCertificateEntity).findOneByOrFail({ name }));
+  }
+
   private identity(row: CaCertificateEntity): CaIdentity {
     const key = this.hsm.findKey(row.keyLabel);
     if (!key) throw new Error(`key ${row.keyLabel} of ${row.name} is missing from central's HSM`);
