@@ -15,9 +15,19 @@ import { AuditIngestService } from './audit-ingest/audit-ingest.service.js';
 import { WriteSerializer } from '../common/write-serializer.js';
 import { BearerGuard } from './auth/bearer.guard.js';
 import { HealthController } from '../common/health.controller.js';
+import { CredentialClassifier } from './enrollment/requester-credentials.js';
+import { EnrollmentAuthorityService } from './enrollment/enrollment-authority.service.js';
+import { ENROLLMENT_AUTHORITY } from './enrollment/enrollment-authority.port.js';
+import { CERTIFICATE_STATUS } from './enrollment/certificate-status.port.js';
+import { RevocationEvents } from './enrollment/revocation-events.js';
+import { RevocationService } from './enrollment/revocation.service.js';
+import { EstController } from './enrollment/est/est.controller.js';
+import { EnrollmentAdminController } from './enrollment/enrollment-admin.controller.js';
 
 @Module({})
 export class CentralModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly shutdownSteps: Array<() => Promise<void>> = [];
+
   constructor(
     private readonly pki: CentralPkiService,
     private readonly ds: DataSource,
@@ -27,7 +37,7 @@ export class CentralModule implements OnApplicationBootstrap, OnApplicationShutd
   static forConfig(config: CentralConfig): DynamicModule {
     return {
       module: CentralModule,
-      controllers: [OrdersController, StationsController, AuditIngestController, HealthController],
+      controllers: [OrdersController, StationsController, AuditIngestController, HealthController, EstController, EnrollmentAdminController],
       providers: [
         { provide: CENTRAL_CONFIG, useValue: config },
         { provide: DataSource, useFactory: () => openSqlite(config.databasePath, CENTRAL_ENTITIES, CENTRAL_MIGRATIONS) },
@@ -37,6 +47,12 @@ export class CentralModule implements OnApplicationBootstrap, OnApplicationShutd
         AuditIngestService,
         WriteSerializer,
         BearerGuard,
+        CredentialClassifier,
+        EnrollmentAuthorityService,
+        { provide: ENROLLMENT_AUTHORITY, useExisting: EnrollmentAuthorityService },
+        { provide: CERTIFICATE_STATUS, useExisting: EnrollmentAuthorityService },
+        RevocationEvents,
+        RevocationService,
       ],
     };
   }
@@ -45,7 +61,13 @@ export class CentralModule implements OnApplicationBootstrap, OnApplicationShutd
     await this.pki.bootstrap();
   }
 
+  /** Something started beside the Nest app (the HTTPS listener) to stop with it. */
+  onShutdown(step: () => Promise<void>): void {
+    this.shutdownSteps.push(step);
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    for (const step of this.shutdownSteps) await step().catch(() => undefined);
     await this.ds.destroy().catch(() => undefined);
     this.hsm.close();
   }

@@ -1,20 +1,36 @@
 import 'reflect-metadata';
+import { dirname, join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { loadConfigFile } from '../config/validate-config.js';
 import { CentralConfig } from '../config/central-config.js';
 import { createHttpApp } from '../common/http-app.js';
+import { ensureEngineConfigured } from '../hsm/openssl-engine.js';
 import { CentralModule } from './central.module.js';
+import { listenHttps } from './tls/https-listener.js';
 
 /** Central CA entry point: `CENTRAL_CONFIG=path/to/central.json node dist/src/central/main.js` */
 async function main(): Promise<void> {
   const path = process.env.CENTRAL_CONFIG;
   if (!path) throw new Error('CENTRAL_CONFIG must name the central config file');
   const config = loadConfigFile(CentralConfig, path);
+  if (config.tls) {
+    const engineConfig = join(dirname(config.databasePath), 'openssl-pkcs11.cnf');
+    if (!ensureEngineConfigured(engineConfig, config.tls.engineModulePath, config.hsm.modulePath)) return;
+  }
   const app = await createHttpApp(CentralModule.forConfig(config));
   await app.listen(config.http.port, config.http.host);
-  const url = await app.getUrl();
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  // certificates name where their status is published: the listener's own URL unless configured
+  config.enrollment.publicUrl ??= url;
   Logger.log(`central listening on ${url}`, 'central');
-  process.stdout.write(`READY central ${url.replace('[::1]', '127.0.0.1')}\n`);
+  let tlsNote = '';
+  if (config.tls) {
+    const https = await listenHttps(app, config);
+    app.get(CentralModule).onShutdown(() => new Promise<void>((resolve) => https.server.close(() => resolve())));
+    Logger.log(`central listening on ${https.url} (TLS, key in the HSM)`, 'central');
+    tlsNote = ` tls=${https.url}`;
+  }
+  process.stdout.write(`READY central ${url}${tlsNote}\n`);
 }
 
 main().catch((err) => {

@@ -1,9 +1,10 @@
-import { DerError, children, contentOf, decodeOid, encodingOf, expectTag, readTopLevel, type Tlv } from './der/der-reader.js';
+import { DerError, children, contentOf, encodingOf, expectTag, readTopLevel } from './der/der-reader.js';
 import { TAG } from './der/der-writer.js';
 import { decodeTime } from './der/der-time.js';
 import { readCertificate, type CertificateParts } from './certificate-reader.js';
 import { KeyUsageBit, type KeyUsageName } from './extensions.js';
 import { OID } from './oids.js';
+import { nameAttribute } from './name-reader.js';
 import { CertificateMalformedError } from './pki.errors.js';
 
 /**
@@ -83,16 +84,6 @@ function decodeKeyUsage(value: Buffer): Set<KeyUsageName> {
   return out;
 }
 
-/** Name ::= SEQUENCE OF SET OF AttributeTypeAndValue: the first commonName value. */
 function commonNameOf(name: Buffer): string | null {
-  const top = readTopLevel(name, 'Name');
-  for (const rdn of children(name, top)) {
-    for (const atv of children(name, rdn)) {
-      const [type, value] = children(name, atv) as [Tlv, Tlv | undefined];
-      if (!value || decodeOid(contentOf(name, type)) !== OID.commonName) continue;
-      // UTF8String as UTF-8; PrintableString / IA5String are ASCII subsets of latin1
-      return Buffer.from(contentOf(name, value)).toString(value.tag === TAG.UTF8_STRING ? 'utf8' : 'latin1');
-    }
-  }
-  return null;
+  return nameAttribute(name, OID.commonName);
 }

@@ -16,6 +16,8 @@ export interface VerifiedCsr {
   keyIdentifier: Buffer;
   /** subject serialNumber attribute, if the CSR carries one */
   subjectSerial: string | null;
+  /** DER subject Name as the CSR carries it */
+  subject: Buffer;
 }
 
 export const MAX_CSR_BYTES = 8192;
@@ -58,6 +60,7 @@ export function verifyCsr(der: Uint8Array, allowed: readonly KeyAlgorithm[]): Ve
       info: encodingOf(der, info),
       spki: Buffer.from(encodingOf(der, expectTag(der, spki, TAG.SEQUENCE, 'subjectPKInfo'))),
       subjectSerial: subjectSerialOf(der, expectTag(der, subject, TAG.SEQUENCE, 'subject')),
+      subject: Buffer.from(encodingOf(der, subject)),
       sigOid,
       signature: sigBits.subarray(1),
     };
@@ -83,7 +86,7 @@ export function verifyCsr(der: Uint8Array, allowed: readonly KeyAlgorithm[]): Ve
   }
   const ok = verify(digestForSignatureOid(parsed.sigOid), parsed.info, key.key, parsed.signature);
   if (!ok) throw new CsrRejectedError('CSR_BAD_SIGNATURE', 'CSR signature does not verify: no proof of possession of the key');
-  return { algorithm: key.algorithm, spki: parsed.spki, keyIdentifier: key.keyIdentifier, subjectSerial: parsed.subjectSerial };
+  return { algorithm: key.algorithm, spki: parsed.spki, keyIdentifier: key.keyIdentifier, subjectSerial: parsed.subjectSerial, subject: parsed.subject };
 }
 
 /** A CSR signed through a Signer (an HSM key): how the station asks central for an Order CA. */

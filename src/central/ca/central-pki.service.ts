@@ -6,6 +6,9 @@ import type { Signer } from '../../pki/signer.js';
 import { selfSignedRoot, issueSubordinate, type CaIdentity } from '../../pki/ca-certificates.js';
 import { encodeName } from '../../pki/name.js';
 import { readCertificate } from '../../pki/certificate-reader.js';
+import { readCertificateDetails } from '../../pki/certificate-details.js';
+import { issueTlsServerCertificate } from '../../pki/tls-server-certificate.js';
+import { X509Certificate } from 'node:crypto';
 import type { OrderTerms } from '../../pki/extensions.js';
 import { signQuotaGrant, type QuotaGrantTerms } from '../../pki/quota-grant.js';
 import { CENTRAL_CONFIG, CentralConfig } from '../../config/central-config.js';
@@ -92,6 +95,57 @@ export class CentralPkiService {
   rootCertificate(): Buffer {
     if (!this.root) throw new Error('central PKI not bootstrapped');
     return this.root.certificate;
+  }
+
+  /**
+   * An end-entity signer of central (a CMP responder, say): key generated in the HSM on first
+   * use, certificate from `issuerName` with digitalSignature and the given EKUs, two years,
+   * reissued when it has less than 30 days left. Returns it with its chain up to the root.
+   */
+  async endEntitySigner(name: string, issuerName: string, cn: string, extendedKeyUsages: string[], now = new Date()): Promise<{ signer: Signer; certificate: Buffer; chain: Buffer[] }> {
+    const repo = this.ds.getRepository(CaCertificateEntity);
+    const issuer = await this.caIdentity(issuerName);
+    let row = await repo.findOneBy({ name });
+    const expiring = row && readCertificateDetails(row.certificate).notAfter.getTime() - now.getTime() < 30 * 24 * 3600 * 1000;
+    if (!row || expiring) {
+      const key = this.hsm.findKey(name) ?? this.hsm.generateKeyPair(name, 'ec-p256');
+      const certificate = issueSubordinate(issuer, {
+        subject: encodeName({ organization: this.config.brand.organization, commonName: `${this.config.brand.organization} ${cn}` }),
+        spki: key.spki,
+        validity: { notBefore: new Date(now.getTime() - 60_000), notAfter: new Date(now.getTime() + 2 * YEAR_MS) },
+        usages: ['digitalSignature'],
+        extendedKeyUsages,
+      });
+      row = await repo.save({ name, keyLabel: name, certificate, createdAt: now.toISOString() });
+      this.log.log(`${name} certificate issued by ${issuerName}`);
+    }
+    const own = this.identity(row);
+    return { signer: own.signer, certificate: row.certificate, chain: [issuer.certificate, this.rootCertificate()] };
+  }
+
+  /**
+   * Central's TLS server certificate (key `central-tls` in the HSM) from the Management CA, for
+   * `names`; reissued when the names change or it has less than 30 days left.
+   */
+  async tlsServerCertificate(names: string[], now = new Date()): Promise<{ keyLabel: string; certificate: Buffer; chain: Buffer[] }> {
+    const repo = this.ds.getRepository(CaCertificateEntity);
+    const issuer = await this.caIdentity('management-ca');
+    let row = await repo.findOneBy({ name: 'central-tls' });
+    const wanted = JSON.stringify([...names].sort());
+    const stale = row && (row.keyLabel !== `central-tls` || readCertificateDetails(row.certificate).notAfter.getTime() - now.getTime() < 30 * 24 * 3600 * 1000
+      || JSON.stringify(new X509Certificate(row.certificate).subjectAltName?.split(', ').map((e) => e.replace(/^(DNS|IP Address):/, '')).sort()) !== wanted);
+    if (!row || stale) {
+      const key = this.hsm.findKey('central-tls') ?? this.hsm.generateKeyPair('central-tls', 'ec-p256');
+      const certificate = issueTlsServerCertificate(issuer, {
+        spki: key.spki,
+        names,
+        organization: this.config.brand.organization,
+        validity: { notBefore: new Date(now.getTime() - 60_000), notAfter: new Date(now.getTime() + YEAR_MS) },
+      });
+      row = await repo.save({ name: 'central-tls', keyLabel: 'central-tls', certificate, createdAt: now.toISOString() });
+      this.log.log(`TLS server certificate issued for ${names.join(', ')}`);
+    }
+    return { keyLabel: row.keyLabel, certificate: row.certificate, chain: [issuer.certificate] };
   }
 
   /** A CA (or signer) of the hierarchy by its row name, with its HSM signer. */

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { CentralEnrollment1763900000010 } from '../enrollment/enrollment.migration.js';
 
 export class CentralInitial1763900000001 implements MigrationInterface {
   name = 'CentralInitial1763900000001';
@@ -55,4 +56,4 @@ export class CentralAuditIngest1763900000008 implements MigrationInterface {
   }
 }
 
-export const CENTRAL_MIGRATIONS = [CentralInitial1763900000001, CentralOrderGrant1763900000003, CentralAuditIngest1763900000008];
+export const CENTRAL_MIGRATIONS = [CentralInitial1763900000001, CentralOrderGrant1763900000003, CentralAuditIngest1763900000008, CentralEnrollment1763900000010];

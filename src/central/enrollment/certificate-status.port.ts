@@ -26,3 +26,6 @@ export interface CertificateStatusSource {
   /** Every revoked, not yet expired certificate of that CA (what a CRL lists). */
   revoked(caName: string): Promise<RevokedEntry[]>;
 }
+
+/** The one spelling of a serial number this port uses: lowercase hex, no leading zeros. */
+export const normalizeSerialHex = (hex: string): string => hex.toLowerCase().replace(/^0+(?=.)/, '');

@@ -7,7 +7,7 @@ import { failpoint } from '../../common/failpoint.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { OrderLifecycle } from '../orders/order-lifecycle.js';
 import { OrderRegistry, type ActiveOrder } from '../orders/order-registry.js';
-import { serialInRange } from '../orders/serial-range.js';
+import { serialInRange } from '../../common/serial-range.js';
 import type { IssuanceStatus } from '../database/entities.js';
 import {
   DuplicateSerialError,

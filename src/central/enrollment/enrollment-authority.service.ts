@@ -1,0 +1,375 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CENTRAL_CONFIG, CentralConfig } from '../../config/central-config.js';
+import { WriteSerializer } from '../../common/write-serializer.js';
+import { serialInRange } from '../../common/serial-range.js';
+import { sql } from '../../common/database-dialect.js';
+import { inspectSpki } from '../../pki/spki.js';
+import { nameAttribute } from '../../pki/name-reader.js';
+import { isPrintableName } from './subject-name.js';
+import { OID } from '../../pki/oids.js';
+import { readCertificate } from '../../pki/certificate-reader.js';
+import type { Signer } from '../../pki/signer.js';
+import { issueOperationalCertificate } from '../../pki/operational-certificate.js';
+import { CentralPkiService } from '../ca/central-pki.service.js';
+import { ProductionOrderEntity } from '../database/entities.js';
+import { CredentialClassifier, type Credential } from './requester-credentials.js';
+import { EnrollmentRefusal } from './enrollment.errors.js';
+import {
+  DeviceEnrollmentEntity,
+  DeviceRevocationEntity,
+  EnrollmentEventEntity,
+  CentralAlarmEntity,
+  OperationalCertificateEntity,
+} from './enrollment.entities.js';
+import type {
+  EnrollmentAuthority,
+  EnrollmentOutcome,
+  EnrollmentRequest,
+  RequesterCredentials,
+  RevocationOutcome,
+} from './enrollment-authority.port.js';
+import { normalizeSerialHex, type CertificateStatus, type CertificateStatusSource, type RevokedEntry, type RevocationReasonCode } from './certificate-status.port.js';
+import { RevocationEvents } from './revocation-events.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+const REASON_SUPERSEDED = 4;
+const REASON_CESSATION = 5;
+
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+/**
+ * Central's enrollment authority (system.md §4.2, §7): one greenfield policy for EST and CMP.
+ * A birth certificate enrolls a device once; later requests authenticate with the operational
+ * certificate. Every decision is recorded in enrollment_event; clones and unaudited devices
+ * also raise a central_alarm for the brand owner.
+ */
+@Injectable()
+export class EnrollmentAuthorityService implements EnrollmentAuthority, CertificateStatusSource, OnModuleInit {
+  private readonly log = new Logger('enrollment');
+  private cmpSigner: { signer: Signer; certificate: Buffer; chain: Buffer[] } | null = null;
+  private ca: { issuing: Buffer; chain: Buffer[]; root: Buffer } | null = null;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly pki: CentralPkiService,
+    private readonly credentials: CredentialClassifier,
+    private readonly writes: WriteSerializer,
+    private readonly revocations: RevocationEvents,
+    @Inject(CENTRAL_CONFIG) private readonly config: CentralConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.pki.bootstrap();
+    const op = await this.pki.caIdentity('operational-ca');
+    const root = this.pki.rootCertificate();
+    this.ca = { issuing: op.certificate, chain: [op.certificate, root], root };
+    this.cmpSigner = await this.pki.endEntitySigner('cmp-signer', 'operational-ca', 'CMP Responder', ['1.3.6.1.5.5.7.3.28']);
+  }
+
+  caCertificates(): { issuing: Buffer; chain: Buffer[]; root: Buffer } {
+    if (!this.ca) throw new Error('enrollment authority not initialised');
+    return this.ca;
+  }
+
+  responseSigner(): { signer: Signer; certificate: Buffer; chain: Buffer[] } {
+    if (!this.cmpSigner) throw new Error('enrollment authority not initialised');
+    return this.cmpSigner;
+  }
+
+  async enroll(req: EnrollmentRequest): Promise<EnrollmentOutcome> {
+    const now = new Date();
+    let credential: Credential | null = null;
+    try {
+      this.checkKey(req.spki);
+      credential = await this.credentials.classify(req.requester, now);
+      const outcome = credential.kind === 'birth' ? await this.greenfield(req, credential, now) : await this.renewal(req, credential, now);
+      return outcome;
+    } catch (err) {
+      if (!(err instanceof EnrollmentRefusal)) throw err;
+      const ctx = {
+        orderId: err.context.orderId ?? (credential?.kind === 'birth' ? credential.order.orderId : credential?.certificate.orderId) ?? null,
+        deviceSerial: err.context.deviceSerial ?? (credential?.kind === 'birth' ? credential.deviceSerial : credential?.certificate.deviceSerial) ?? null,
+      };
+      await this.record(req, 'refused', err.reason, err.message, ctx, sha256(req.requester.certificate), now);
+      this.log.warn(`refused ${req.protocol} ${req.operation} for ${ctx.deviceSerial ?? 'unknown device'}: ${err.reason}: ${err.message}`);
+      return { status: 'refused', reason: err.reason, message: err.message };
+    }
+  }
+
+  /** First enrollment with a birth certificate: every rule of system.md §4.2, then one operational certificate. */
+  private async greenfield(req: EnrollmentRequest, c: Extract<Credential, { kind: 'birth' }>, now: Date): Promise<EnrollmentOutcome> {
+    if (req.operation === 'key-update') throw new EnrollmentRefusal('not-allowed', 'key update needs the operational certificate, not the birth certificate');
+    const { order, deviceSerial } = c;
+    const ctx = { orderId: order.orderId, deviceSerial };
+    const birthFingerprint = c.identity.details.fingerprint;
+    if (!serialInRange(deviceSerial, order.serialFirst, order.serialLast)) {
+      throw new EnrollmentRefusal('out-of-range', `device serial ${deviceSerial} is outside order ${order.orderId}'s range ${order.serialFirst}..${order.serialLast}`, ctx);
+    }
+    await this.refuseRevoked(order.orderId, deviceSerial);
+    const [audited] = await this.ds.query(sql(`SELECT station_id, order_id FROM device_registry WHERE fingerprint = ?`), [birthFingerprint]);
+    if (!audited || audited.order_id !== order.orderId || audited.station_id !== order.stationId) {
+      const ageSeconds = (now.getTime() - c.identity.details.notBefore.getTime()) / 1000;
+      if (!audited && ageSeconds < this.config.enrollment.auditGraceSeconds) {
+        await this.record(req, 'pending', 'not-audited-yet', 'the birth certificate is not yet in an audit batch; ask again later', ctx, birthFingerprint, now);
+        return { status: 'pending', retryAfterSeconds: 30 };
+      }
+      await this.alarm('unknown-device', ctx, `birth certificate ${birthFingerprint} enrolled but never appeared in an audit batch of order ${order.orderId}`, now);
+      throw new EnrollmentRefusal('unknown-device', `device ${deviceSerial}'s birth certificate is not in any audit batch of order ${order.orderId}`, ctx);
+    }
+    const keyHash = sha256(req.spki);
+    const again = await this.previousEnrollment(order.orderId, deviceSerial, birthFingerprint, keyHash, now);
+    if (again) return again;
+    try {
+      return await this.writes.run(() => this.ds.transaction(async (m) => {
+        const counted = await m.createQueryBuilder().update(ProductionOrderEntity)
+          .set({ enrolled: () => 'enrolled + 1' })
+          .where('order_id = :orderId AND enrolled < quota', { orderId: order.orderId })
+          .execute();
+        if (!counted.affected) {
+          throw new EnrollmentRefusal('over-quota', `order ${order.orderId} already has ${order.quota} enrolled devices, its quota`, ctx);
+        }
+        const issued = await this.issue(m, req, { orderId: order.orderId, productModel: order.productModel, deviceSerial, hardwareModule: c.identity.hardwareModule }, keyHash, now);
+        await m.getRepository(DeviceEnrollmentEntity).insert({
+          orderId: order.orderId, deviceSerial, birthFingerprint, keyHash, certificateSerial: issued.serialHex, protocol: req.protocol, enrolledAt: now.toISOString(),
+        });
+        await this.record(req, 'issued', null, `operational certificate ${issued.serialHex} issued`, ctx, birthFingerprint, now, m);
+        return issued;
+      }));
+    } catch (err) {
+      // Another node (or request) enrolled this device between our look and our insert: the
+      // primary key stopped the second one; judge it again against what is now on record.
+      if (!(err instanceof EnrollmentRefusal) && (await this.enrollmentOf(order.orderId, deviceSerial))) {
+        const decided = await this.previousEnrollment(order.orderId, deviceSerial, birthFingerprint, keyHash, now);
+        if (decided) return decided;
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * The device enrolled before. The very same request again (same birth certificate, same key)
+   * is a client retrying a lost answer: it gets its certificate back and counts nothing. Anything
+   * else is a second initial enrollment: a clone (system.md §4.2).
+   */
+  private async previousEnrollment(orderId: string, deviceSerial: string, birthFingerprint: string, keyHash: string, now: Date): Promise<EnrollmentOutcome | null> {
+    const previous = await this.enrollmentOf(orderId, deviceSerial);
+    if (!previous) return null;
+    const ctx = { orderId, deviceSerial };
+    if (previous.birthFingerprint === birthFingerprint && previous.keyHash === keyHash) {
+      const cert = await this.ds.getRepository(OperationalCertificateEntity).findOneBy({ serialHex: previous.certificateSerial });
+      if (cert && !cert.revokedAt) return { status: 'issued', certificate: cert.certificate, serialHex: cert.serialHex, chain: this.caCertificates().chain };
+    }
+    const what = previous.birthFingerprint === birthFingerprint
+      ? 'the same birth certificate enrolled before with another key'
+      : 'another birth certificate with this device serial enrolled before';
+    await this.alarm('clone', ctx, `${what} (first enrollment ${previous.enrolledAt} over ${previous.protocol})`, now);
+    throw new EnrollmentRefusal('clone', `device ${deviceSerial} of order ${orderId} is enrolled already: ${what}`, ctx);
+  }
+
+  private enrollmentOf(orderId: string, deviceSerial: string): Promise<DeviceEnrollmentEntity | null> {
+    return this.ds.getRepository(DeviceEnrollmentEntity).findOneBy({ orderId, deviceSerial });
+  }
+
+  /** Re-enrollment and key update with the operational certificate (RFC 7030 §4.2.2, RFC 4210 §5.3.5). */
+  private async renewal(req: EnrollmentRequest, c: Extract<Credential, { kind: 'operational' }>, now: Date): Promise<EnrollmentOutcome> {
+    const current = c.certificate;
+    const ctx = { orderId: current.orderId, deviceSerial: current.deviceSerial };
+    if (current.revokedAt) throw new EnrollmentRefusal('revoked', `operational certificate ${current.serialHex} is revoked`, ctx);
+    await this.refuseRevoked(current.orderId, current.deviceSerial);
+    const keyHash = sha256(req.spki);
+    if (req.operation === 'key-update' && keyHash === current.keyHash) {
+      throw new EnrollmentRefusal('bad-request', 'a key update must certify a new key (RFC 4210 §5.3.5)', ctx);
+    }
+    const order = await this.ds.getRepository(ProductionOrderEntity).findOneByOrFail({ orderId: current.orderId });
+    const hardwareModule = c.identity.hardwareModule;
+    return this.writes.run(() => this.ds.transaction(async (m) => {
+      const issued = await this.issue(m, req, { orderId: current.orderId, productModel: order.productModel, deviceSerial: current.deviceSerial, hardwareModule }, keyHash, now);
+      // the old certificate is superseded when its holder replaces it; a CMP cr adds a certificate beside it
+      if (req.operation !== 'enroll') {
+        await m.getRepository(OperationalCertificateEntity).update({ serialHex: current.serialHex }, { revokedAt: now.toISOString(), revocationReason: REASON_SUPERSEDED });
+      }
+      await this.record(req, 'issued', null, `operational certificate ${issued.serialHex} issued, renewing ${current.serialHex}`, ctx, current.serialHex, now, m);
+      return issued;
+    })).finally(() => this.revocations.changed('operational-ca'));
+  }
+
+  private async issue(
+    m: EntityManager,
+    req: EnrollmentRequest,
+    device: { orderId: string; productModel: string; deviceSerial: string; hardwareModule: { hwType: string; hwSerial: string } | null },
+    keyHash: string,
+    now: Date,
+  ): Promise<Extract<EnrollmentOutcome, { status: 'issued' }>> {
+    const settings = this.config.enrollment;
+    const product = settings.products.find((p) => p.model === device.productModel);
+    const validityDays = product?.validityDays ?? settings.validityDays;
+    const requestedCn = req.subject ? safeName(req.subject) : null;
+    const base = this.publicUrl();
+    const op = await this.pki.caIdentity('operational-ca');
+    const notBefore = new Date(now.getTime() - 60_000);
+    const { certificate, serial } = issueOperationalCertificate(op, {
+      spki: req.spki,
+      deviceSerial: device.deviceSerial,
+      commonName: requestedCn ?? device.deviceSerial,
+      organization: this.config.brand.organization,
+      hardwareModule: device.hardwareModule,
+      validity: { notBefore, notAfter: new Date(notBefore.getTime() + validityDays * DAY_MS) },
+      extendedKeyUsages: product?.extendedKeyUsages ?? ['1.3.6.1.5.5.7.3.2'],
+      urls: { crl: `${base}/crl/operational-ca.crl`, ocsp: `${base}/ocsp`, caIssuers: `${base}/ca/operational-ca.cer` },
+    });
+    const serialHex = normalizeSerialHex(Buffer.from(serial).toString('hex'));
+    await m.getRepository(OperationalCertificateEntity).insert({
+      serialHex,
+      caName: 'operational-ca',
+      orderId: device.orderId,
+      deviceSerial: device.deviceSerial,
+      keyHash,
+      certificate,
+      notAfter: new Date(notBefore.getTime() + validityDays * DAY_MS).toISOString(),
+      issuedAt: now.toISOString(),
+      protocol: req.protocol,
+      confirmation: req.protocol === 'cmp' ? 'pending' : 'accepted',
+      revokedAt: null,
+      revocationReason: null,
+    });
+    return { status: 'issued', certificate, serialHex, chain: this.caCertificates().chain };
+  }
+
+  async confirm(serialHex: string, accepted: boolean, reason?: string): Promise<void> {
+    const now = new Date();
+    const serial = normalizeSerialHex(serialHex);
+    await this.writes.run(() => this.ds.transaction(async (m) => {
+      const cert = await m.getRepository(OperationalCertificateEntity).findOneBy({ serialHex: serial });
+      if (!cert || cert.confirmation !== 'pending') return;
+      if (accepted) {
+        await m.getRepository(OperationalCertificateEntity).update({ serialHex: serial }, { confirmation: 'accepted' });
+        return;
+      }
+      // RFC 4210 §5.3.18: the client rejected the certificate: revoke it, and if it was the
+      // device's greenfield enrollment, undo that so the device may enroll again.
+      await m.getRepository(OperationalCertificateEntity).update({ serialHex: serial }, { confirmation: 'rejected', revokedAt: now.toISOString(), revocationReason: REASON_CESSATION });
+      const enrollment = await m.getRepository(DeviceEnrollmentEntity).findOneBy({ orderId: cert.orderId, deviceSerial: cert.deviceSerial });
+      if (enrollment?.certificateSerial === serial) {
+        await m.getRepository(DeviceEnrollmentEntity).delete({ orderId: cert.orderId, deviceSerial: cert.deviceSerial });
+        await m.createQueryBuilder().update(ProductionOrderEntity).set({ enrolled: () => 'enrolled - 1' }).where('order_id = :orderId', { orderId: cert.orderId }).execute();
+      }
+      await m.getRepository(EnrollmentEventEntity).insert({
+        at: now.toISOString(), protocol: cert.protocol, operation: 'certConf', outcome: 'rejected', reason: 'rejected-by-client',
+        message: `the client rejected certificate ${serial}${reason ? `: ${reason}` : ''}`, orderId: cert.orderId, deviceSerial: cert.deviceSerial, certificateFingerprint: null,
+      });
+    }));
+    if (!accepted) this.revocations.changed('operational-ca');
+  }
+
+  async revoke(requester: RequesterCredentials, target: Buffer, reasonCode: number): Promise<RevocationOutcome> {
+    const now = new Date();
+    let credential: Credential;
+    try {
+      credential = await this.credentials.classify(requester, now);
+    } catch (err) {
+      if (err instanceof EnrollmentRefusal) return { status: 'refused', reason: err.reason, message: err.message };
+      throw err;
+    }
+    if (credential.kind !== 'operational') return { status: 'refused', reason: 'not-allowed', message: 'revocation requests must be signed with an operational certificate' };
+    let targetSerial: string;
+    try {
+      targetSerial = normalizeSerialHex(readCertificate(target).serialHex);
+    } catch {
+      return { status: 'refused', reason: 'bad-request', message: 'the certificate to revoke is malformed' };
+    }
+    const row = await this.ds.getRepository(OperationalCertificateEntity).findOneBy({ serialHex: targetSerial });
+    const holder = credential.certificate;
+    if (!row || row.orderId !== holder.orderId || row.deviceSerial !== holder.deviceSerial) {
+      return { status: 'refused', reason: 'not-allowed', message: `certificate ${targetSerial} is not one of this device's certificates` };
+    }
+    if (row.revokedAt) return { status: 'refused', reason: 'revoked', message: `certificate ${targetSerial} is revoked already` };
+    const reason = isReasonCode(reasonCode) ? reasonCode : 0;
+    await this.writes.run(() => this.ds.transaction(async (m) => {
+      await m.getRepository(OperationalCertificateEntity).update({ serialHex: targetSerial }, { revokedAt: now.toISOString(), revocationReason: reason });
+      await m.getRepository(EnrollmentEventEntity).insert({
+        at: now.toISOString(), protocol: 'cmp', operation: 'rr', outcome: 'revoked', reason: String(reason),
+        message: `certificate ${targetSerial} revoked at its holder's request`, orderId: row.orderId, deviceSerial: row.deviceSerial, certificateFingerprint: null,
+      });
+    }));
+    this.revocations.changed('operational-ca');
+    return { status: 'revoked', serialHex: targetSerial };
+  }
+
+  async status(caName: string, serialHex: string): Promise<CertificateStatus> {
+    if (caName !== 'operational-ca') return { state: 'unknown' };
+    const row = await this.ds.getRepository(OperationalCertificateEntity).findOneBy({ serialHex: normalizeSerialHex(serialHex) });
+    if (!row) return { state: 'unknown' };
+    if (row.revokedAt) return { state: 'revoked', revokedAt: new Date(row.revokedAt), reason: (row.revocationReason ?? 0) as RevocationReasonCode };
+    return { state: 'good' };
+  }
+
+  async revoked(caName: string): Promise<RevokedEntry[]> {
+    if (caName !== 'operational-ca') return [];
+    const rows: Array<{ serial_hex: string; revoked_at: string; revocation_reason: number | null }> = await this.ds.query(
+      sql(`SELECT serial_hex, revoked_at, revocation_reason FROM operational_certificate WHERE revoked_at IS NOT NULL AND not_after > ? ORDER BY revoked_at`),
+      [new Date().toISOString()],
+    );
+    return rows.map((r) => ({ serialHex: r.serial_hex, revokedAt: new Date(r.revoked_at), reason: (r.revocation_reason ?? 0) as RevocationReasonCode }));
+  }
+
+  private checkKey(spki: Buffer): void {
+    let algorithm: string;
+    try {
+      algorithm = inspectSpki(spki).algorithm;
+    } catch (err) {
+      throw new EnrollmentRefusal('bad-request', `the requested public key is not acceptable: ${(err as Error).message}`);
+    }
+    if (!(this.config.enrollment.allowedKeyAlgorithms as string[]).includes(algorithm)) {
+      throw new EnrollmentRefusal('bad-request', `key type ${algorithm} is not allowed for operational certificates`);
+    }
+  }
+
+  private async refuseRevoked(orderId: string, deviceSerial: string): Promise<void> {
+    const rows = await this.ds.getRepository(DeviceRevocationEntity).find({ where: [{ orderId, scope: 'order' }, { orderId, deviceSerial, scope: 'device' }] });
+    if (rows.length) {
+      const r = rows[0];
+      throw new EnrollmentRefusal('revoked', r.scope === 'order' ? `order ${orderId} is revoked (${r.revokedAt})` : `device ${deviceSerial} is revoked (${r.revokedAt})`, { orderId, deviceSerial });
+    }
+  }
+
+  private async alarm(kind: CentralAlarmEntity['kind'], ctx: { orderId: string | null; deviceSerial: string | null }, details: string, now: Date): Promise<void> {
+    await this.writes.run(() => this.ds.getRepository(CentralAlarmEntity).insert({ raisedAt: now.toISOString(), kind, orderId: ctx.orderId, deviceSerial: ctx.deviceSerial, details, clearedAt: null }));
+    this.log.warn(`ALARM ${kind}: order ${ctx.orderId} device ${ctx.deviceSerial}: ${details}`);
+  }
+
+  private async record(
+    req: EnrollmentRequest,
+    outcome: EnrollmentEventEntity['outcome'],
+    reason: string | null,
+    message: string,
+    ctx: { orderId: string | null; deviceSerial: string | null },
+    fingerprint: string | null,
+    now: Date,
+    m?: EntityManager,
+  ): Promise<void> {
+    const row = { at: now.toISOString(), protocol: req.protocol, operation: req.operation, outcome, reason, message, orderId: ctx.orderId, deviceSerial: ctx.deviceSerial, certificateFingerprint: fingerprint };
+    if (m) await m.getRepository(EnrollmentEventEntity).insert(row);
+    else await this.writes.run(() => this.ds.getRepository(EnrollmentEventEntity).insert(row));
+  }
+
+  private publicUrl(): string {
+    const e = this.config.enrollment;
+    return (e.publicUrl ?? `http://${this.config.http.host}:${this.config.http.port}`).replace(/\/+$/, '');
+  }
+}
+
+function isReasonCode(n: number): n is RevocationReasonCode {
+  return [0, 1, 2, 3, 4, 5, 6, 8, 9, 10].includes(n);
+}
+
+/** The CN a client asked for, if it is a sane printable name; else the device serial is used. */
+function safeName(subject: Buffer): string | null {
+  try {
+    const cn = nameAttribute(subject, OID.commonName);
+    return cn && isPrintableName(cn) ? cn : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,59 @@
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { PeerCertificate, DetailedPeerCertificate } from 'node:tls';
+import type { RequesterCredentials } from '../enrollment-authority.port.js';
+
+/** EST bodies are small (a CSR); anything bigger is refused before it is read (RFC 7030 §4.2.1). */
+export const MAX_EST_BODY = 16 * 1024;
+
+export class BodyTooLargeError extends Error {}
+
+/** Read the raw request body (EST sends base64 text with Content-Type application/pkcs10). */
+export function readRawBody(req: IncomingMessage, limit = MAX_EST_BODY): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) return reject(new BodyTooLargeError(`body of ${declared} bytes exceeds ${limit}`));
+    const parts: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLargeError(`body exceeds ${limit} bytes`));
+        return;
+      }
+      parts.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(parts)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * EST payloads are base64 of DER (RFC 7030 §4.2.1, "Content-Transfer-Encoding: base64"). Line
+ * breaks are allowed; anything that is not base64 is refused rather than decoded leniently.
+ */
+export function decodeBase64Body(body: Buffer): Buffer | null {
+  const text = body.toString('ascii').replace(/[\r\n\t ]/g, '');
+  if (!text || !/^[A-Za-z0-9+/]+={0,2}$/.test(text) || text.length % 4 === 1) return null;
+  return Buffer.from(text, 'base64');
+}
+
+/** The TLS client certificate and the chain the client sent with it, or null when there is none. */
+export function tlsClientCredentials(req: IncomingMessage): RequesterCredentials | null {
+  const socket = req.socket as TLSSocket;
+  if (!socket.encrypted || typeof socket.getPeerCertificate !== 'function') return null;
+  const leaf = socket.getPeerCertificate(true) as DetailedPeerCertificate;
+  if (!leaf || !leaf.raw) return null;
+  const extra: Buffer[] = [];
+  let cur: PeerCertificate & { issuerCertificate?: DetailedPeerCertificate } = leaf;
+  while (cur.issuerCertificate && cur.issuerCertificate !== cur && cur.issuerCertificate.raw && extra.length < 8) {
+    if (cur.issuerCertificate.raw.equals(cur.raw)) break;
+    extra.push(cur.issuerCertificate.raw);
+    cur = cur.issuerCertificate;
+  }
+  return { certificate: leaf.raw, extraCertificates: extra };
+}
+
+export const isTls = (req: IncomingMessage): boolean => Boolean((req.socket as TLSSocket).encrypted);

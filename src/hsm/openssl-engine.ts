@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { HsmConfig } from './hsm.port.js';
+
+/**
+ * TLS with a key that never leaves the token. Node's TLS stack is OpenSSL; OpenSSL reaches a
+ * PKCS#11 token through libp11's engine (Debian: libengine-pkcs11-openssl), and Node hands a
+ * context's private key to an engine by `privateKeyEngine` + `privateKeyIdentifier` (a PKCS#11
+ * URI, RFC 7512). OpenSSL loads engines from its config file at start-up, which Node reads from
+ * OPENSSL_CONF (section `nodejs_conf`): so a process that serves TLS from the HSM starts itself
+ * again once with that variable set (docs/decisions/0006-tls-keys-in-the-hsm.md).
+ */
+export const ENGINE_ID = 'pkcs11';
+
+export function engineConfigText(engineModulePath: string, pkcs11ModulePath: string): string {
+  return [
+    'nodejs_conf = birthcert_openssl_init',
+    '[birthcert_openssl_init]',
+    'engines = birthcert_engines',
+    '[birthcert_engines]',
+    `${ENGINE_ID} = birthcert_pkcs11`,
+    '[birthcert_pkcs11]',
+    `engine_id = ${ENGINE_ID}`,
+    `dynamic_path = ${engineModulePath}`,
+    `MODULE_PATH = ${pkcs11ModulePath}`,
+    // load, but do not initialise until a key is asked for (after the HSM port has logged in)
+    'init = 0',
+    '',
+  ].join('\n');
+}
+
+/** The RFC 7512 URI of a private key by label; the PIN travels inside it and is never logged. */
+export function engineKeyUri(hsm: HsmConfig, keyLabel: string): string {
+  const enc = (s: string): string => encodeURIComponent(s);
+  return `pkcs11:token=${enc(hsm.tokenLabel)};object=${enc(keyLabel)};type=private;pin-value=${enc(hsm.pin)}`;
+}
+
+/**
+ * Make sure this process runs with the engine configured. Returns true when it does; otherwise
+ * it starts a copy of itself with OPENSSL_CONF set, passes signals and the exit code through,
+ * and returns false (the caller then does nothing more). The copy stops when this process dies,
+ * even by SIGKILL: it watches the IPC channel between the two.
+ */
+export function ensureEngineConfigured(configFile: string, engineModulePath: string, pkcs11ModulePath: string): boolean {
+  const path = resolve(configFile);
+  if (process.env.OPENSSL_CONF === path && process.env.BIRTHCERT_ENGINE_CHILD === '1') {
+    process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+    return true;
+  }
+  if (!existsSync(engineModulePath)) {
+    throw new Error(`OpenSSL PKCS#11 engine not found at ${engineModulePath} (install libengine-pkcs11-openssl, or set tls.engineModulePath)`);
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, engineConfigText(engineModulePath, pkcs11ModulePath), { mode: 0o600 });
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, OPENSSL_CONF: path, BIRTHCERT_ENGINE_CHILD: '1' },
+  });
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  return false;
+}
