@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what this project needs on a fresh Debian machine, once: system packages
-# (redis-server, softhsm2, opensc, socat, openssl, chromium) and npm packages.
+# (redis-server, softhsm2, opensc, socat, openssl, chromium, OpenSSL's PKCS#11 engine, the
+# field-enrollment clients curl / strongSwan pki / gnutls certtool, PostgreSQL, cfssl) and npm packages.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,10 +9,15 @@ quiet=false; [ "${1:-}" = "--quiet" ] && quiet=true
 say() { $quiet || echo "setup: $*"; }
 
 need=()
-for pair in redis-server:redis-server softhsm2-util:softhsm2 pkcs11-tool:opensc socat:socat openssl:openssl chromium:chromium; do
+for pair in redis-server:redis-server softhsm2-util:softhsm2 pkcs11-tool:opensc socat:socat openssl:openssl chromium:chromium \
+    curl:curl pki:strongswan-pki certtool:gnutls-bin cfssl:golang-cfssl; do
   cmd=${pair%%:*}; pkg=${pair##*:}
   command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
 done
+# files rather than commands: the TLS engine, strongSwan's curl plugin, the PostgreSQL server
+[ -e /usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so ] || need+=(libengine-pkcs11-openssl)
+[ -e /usr/lib/ipsec/plugins/libstrongswan-curl.so ] || need+=(libstrongswan-extra-plugins)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

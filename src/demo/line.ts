@@ -22,6 +22,8 @@ export interface LineOptions {
   serialOverrides?: Record<number, string>;
   /** simulators delay traffic by its wire time at 115200 baud, as a real line would */
   modelWire?: boolean;
+  /** extra central settings (e.g. enrollment) */
+  centralSettings?: Record<string, unknown>;
   /** extra station settings (e.g. hsmCounterBlock) */
   stationSettings?: Record<string, unknown>;
   /** progress lines for the person watching */
@@ -41,6 +43,8 @@ export interface RunningLine {
   stateDir: string;
   stationUrl: string;
   centralUrl: string;
+  /** central's HTTPS listener (EST), its key in central's HSM */
+  centralTlsUrl: string;
   adminToken: string;
   supervisorToken: string;
   orderId: string;
@@ -106,7 +110,7 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
     await ensureSoftHsmToken({ dir: hsmDir, tokenLabel: 'station', pin, soPin: randomBytes(6).toString('hex') });
     const hsmEnv = { SOFTHSM2_CONF: central.confPath };
 
-    const [redisPort, centralPort, stationPort] = [await freePort(), await freePort(), await freePort()];
+    const [redisPort, centralPort, stationPort, centralTlsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     say(`Redis: starting a private server on 127.0.0.1:${redisPort}`);
     const redis = await startRedis(join(dir, 'redis'), redisPort, join(dir, 'logs', 'redis.log'));
     stopList.push(() => redis.stop());
@@ -122,6 +126,8 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
         brand: { organization: 'Acme Devices', rootCommonName: 'Acme Devices Brand Root CA' },
         adminToken,
         stations: [{ stationId: 'line-1', apiToken: stationToken }],
+        tls: { host: '127.0.0.1', port: centralTlsPort, serverNames: ['127.0.0.1', 'localhost'] },
+        ...opts.centralSettings,
       }, null, 2),
       { mode: 0o600 },
     );
@@ -233,6 +239,7 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
       stationUrl,
       hsm: { modulePath: central.modulePath, confPath: central.confPath, pin },
       centralUrl,
+      centralTlsUrl: `https://127.0.0.1:${centralTlsPort}`,
       adminToken,
       supervisorToken,
       orderId,
