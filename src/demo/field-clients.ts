@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -78,9 +78,14 @@ export async function estEnrollCurl(opts: {
   ]);
   const httpStatus = Number(res.stdout.trim()) || 0;
   const answer = existsSync(`${opts.out}.p7.b64`) ? readFileSync(`${opts.out}.p7.b64`, 'utf8') : '';
-  if (httpStatus !== 200) return { ok: false, httpStatus, output: `${answer}${res.stderr}`.trim() };
+  const cleanUp = () => ['.b64', '.p7.b64', '.p7'].forEach((ext) => rmSync(`${opts.out}${ext}`, { force: true }));
+  if (httpStatus !== 200) {
+    cleanUp();
+    return { ok: false, httpStatus, output: `${answer}${res.stderr}`.trim() };
+  }
   writeFileSync(`${opts.out}.p7`, Buffer.from(answer, 'base64'));
   const p7 = await tool('openssl', ['pkcs7', '-inform', 'DER', '-in', `${opts.out}.p7`, '-print_certs', '-out', opts.out]);
+  cleanUp();
   return { ok: p7.code === 0, httpStatus, output: p7.stderr };
 }
 

@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLine, provisionAll, type SlotView } from './line.js';
+import { runFieldPhase, writeFieldTrust, installTrust } from './field-phase.js';
 
 const USAGE = `usage: npm run demo -- [--devices N] [--jigs M] [--state-dir DIR] [--quota Q] [--exit] [--summary FILE]
   --devices N     devices to provision (default 24)
@@ -108,17 +109,31 @@ async function main(): Promise<number> {
       `refused (quota) ${quota}, refused (policy) ${policy}, failed ${summary.failedTotal}, spoiled ${summary.spoiled}; order ${summary.issued}/${summary.quota} issued`,
   );
 
+  // the field phase: every provisioned device enrolls once with its birth certificate (system.md §7)
+  const trust = await writeFieldTrust(line);
+  const enrolling = done.map((s) => s.deviceSerial!).filter(Boolean);
+  installTrust(line, enrolling, trust);
+  const field = await runFieldPhase(line, enrolling, trust);
+  for (const f of field.failed) console.log(`demo: field enrollment of ${f.serial} over ${f.client} failed: ${f.output}`);
+  console.log(`demo: field phase: ${field.enrolled}/${enrolling.length} devices enrolled in ${(field.ms / 1000).toFixed(1)} s (${Object.entries(field.byClient).map(([k, v]) => `${k} ${v}`).join(', ')}); operational.pem in each device folder`);
+  if (args.summary) writeFileSync(args.summary, JSON.stringify({ ...summary, field: { enrolled: field.enrolled, byClient: field.byClient, failed: field.failed.length, ms: field.ms } }, null, 2));
+
   const endpoints = {
     station: line.stationUrl,
     central: line.centralUrl,
     stationUi: `${line.stationUrl}/`,
+    est: `${line.centralTlsUrl}/.well-known/est`,
+    cmp: `${line.centralUrl}/.well-known/cmp`,
+    ocsp: `${line.centralUrl}/ocsp`,
+    crl: `${line.centralUrl}/crl/operational-ca.crl`,
+    trustAnchors: { brandRoot: trust.brandRoot, tlsServer: trust.brandRoot },
     devices: join(line.stateDir, 'devices'),
     logs: join(line.stateDir, 'logs'),
   };
   writeFileSync(join(line.stateDir, 'endpoints.json'), JSON.stringify(endpoints, null, 2));
   // With --quota below the device count, success is: the quota used exactly, the rest refused for quota.
   const expected = Math.min(args.devices, args.quota ?? args.devices);
-  const allGood = done.length === expected && withFiles.length === expected && done.length + quota === args.devices;
+  const allGood = done.length === expected && withFiles.length === expected && done.length + quota === args.devices && field.enrolled === enrolling.length;
   if (args.exit) return stopAndExit(allGood ? 0 : 1);
   console.log(`demo: station UI at ${line.stationUrl}/ (endpoints in ${join(line.stateDir, 'endpoints.json')}); Ctrl-C stops everything`);
   return new Promise<number>(() => undefined);
