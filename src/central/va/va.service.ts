@@ -8,6 +8,7 @@ import {
   type OcspCertId,
   type OcspCertStatus,
 } from '../../pki/ocsp.js';
+import { ConfigError } from '../../common/domain-error.js';
 import { CentralPkiService } from '../ca/central-pki.service.js';
 import { CERTIFICATE_STATUS, type CertificateStatusSource } from '../enrollment/certificate-status.port.js';
 import { OcspRespondersService } from './ocsp-responders.service.js';
@@ -42,7 +43,7 @@ export class VaService implements OnApplicationBootstrap, OnApplicationShutdown 
   ) {
     this.options = { ...DEFAULT_VA_OPTIONS, ...options };
     const bad = this.options.cas.find((c) => !CA_NAME.test(c));
-    if (bad) throw new Error(`validation authority: bad CA name ${JSON.stringify(bad)}`);
+    if (bad) throw new ConfigError(`validation authority: bad CA name ${JSON.stringify(bad)} in VA_OPTIONS.cas`);
   }
 
   /** Check responders and CRLs now and then, so neither lapses on a quiet day (RFC 5280 §5.1.2.5). */
