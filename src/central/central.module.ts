@@ -23,6 +23,8 @@ import { RevocationEvents } from './enrollment/revocation-events.js';
 import { RevocationService } from './enrollment/revocation.service.js';
 import { EstController } from './enrollment/est/est.controller.js';
 import { EnrollmentAdminController } from './enrollment/enrollment-admin.controller.js';
+import { VA_CONTROLLERS, VA_PROVIDERS } from './va/va.parts.js';
+import { VaService } from './va/va.service.js';
 
 @Module({})
 export class CentralModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -32,12 +34,17 @@ export class CentralModule implements OnApplicationBootstrap, OnApplicationShutd
     private readonly pki: CentralPkiService,
     private readonly ds: DataSource,
     @Inject(HSM_PORT) private readonly hsm: HsmPort,
-  ) {}
+    revocations: RevocationEvents,
+    va: VaService,
+  ) {
+    // a revocation cuts a new CRL at once (after the revocation committed: never inside a write unit)
+    revocations.onChange((caName) => void va.invalidate(caName).catch(() => undefined));
+  }
 
   static forConfig(config: CentralConfig): DynamicModule {
     return {
       module: CentralModule,
-      controllers: [OrdersController, StationsController, AuditIngestController, HealthController, EstController, EnrollmentAdminController],
+      controllers: [OrdersController, StationsController, AuditIngestController, HealthController, EstController, EnrollmentAdminController, ...VA_CONTROLLERS],
       providers: [
         { provide: CENTRAL_CONFIG, useValue: config },
         { provide: DataSource, useFactory: () => openSqlite(config.databasePath, CENTRAL_ENTITIES, CENTRAL_MIGRATIONS) },
@@ -53,6 +60,7 @@ export class CentralModule implements OnApplicationBootstrap, OnApplicationShutd
         { provide: CERTIFICATE_STATUS, useExisting: EnrollmentAuthorityService },
         RevocationEvents,
         RevocationService,
+        ...VA_PROVIDERS,
       ],
     };
   }

@@ -96,10 +96,4 @@ export const orderTerms = (t: OrderTerms): Buffer =>
     sequence(utf8String(t.orderId), utf8String(t.productModel), smallInteger(t.quota), utf8String(t.serialFirst), utf8String(t.serialLast)),
   );
 
-/** CRL distribution point with one URI (RFC 5280 §4.2.1.13). */
-export function crlDistributionPoint(uri: string): Buffer {
-  const fullName = contextConstructed(0, contextPrimitive(6, Buffer.from(uri, 'ascii')));
-  return extension('2.5.29.31', false, sequence(sequence(contextConstructed(0, fullName))));
-}
-
 export { ia5String, bitString };

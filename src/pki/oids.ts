@@ -16,7 +16,8 @@ export const OID = {
   rsaEncryption: '1.2.840.113549.1.1.1',
   sha256WithRsa: '1.2.840.113549.1.1.11',
   ed25519: '1.3.101.112',
-  // Digests (RFC 5754 §2: parameters absent)
+  // Digests (RFC 5754 §2: parameters absent); SHA-1 only to match OCSP CertIDs (RFC 6960 §4.1.1)
+  sha1: '1.3.14.3.2.26',
   sha256: '2.16.840.1.101.3.4.2.1',
   sha384: '2.16.840.1.101.3.4.2.2',
   sha512: '2.16.840.1.101.3.4.2.3',
@@ -41,6 +42,19 @@ export const OID = {
   basicConstraints: '2.5.29.19',
   authorityKeyIdentifier: '2.5.29.35',
   extKeyUsage: '2.5.29.37',
+  cRLDistributionPoints: '2.5.29.31',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  // CRL and CRL entry extensions (RFC 5280 §5.2, §5.3)
+  cRLNumber: '2.5.29.20',
+  cRLReason: '2.5.29.21',
+  // Access methods (RFC 5280 §4.2.2.1)
+  adOcsp: '1.3.6.1.5.5.7.48.1',
+  adCaIssuers: '1.3.6.1.5.5.7.48.2',
+  // OCSP (RFC 6960 §4.2.1, §4.4.1, §4.2.2.2.1) and the responder's EKU (RFC 5280 §4.2.1.12)
+  ocspBasic: '1.3.6.1.5.5.7.48.1.1',
+  ocspNonce: '1.3.6.1.5.5.7.48.1.2',
+  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
+  kpOcspSigning: '1.3.6.1.5.5.7.3.9',
   // RFC 4108 §5: HardwareModuleName in a SAN otherName (IEEE 802.1AR §8.10.4)
   hardwareModuleName: '1.3.6.1.5.5.7.8.4',
   // Product private extensions (documented in docs/pki-profile.md)

@@ -6,14 +6,13 @@ import { inspectSpki } from './spki.js';
 import {
   authorityKeyIdentifier,
   basicConstraints,
-  crlDistributionPoint,
   extendedKeyUsage,
   hardwareModuleNameSan,
   keyUsage,
   subjectKeyIdentifier,
   type KeyUsageName,
 } from './extensions.js';
-import { authorityInfoAccess } from './validation-extensions.js';
+import { authorityInfoAccess, crlDistributionPoints } from './validation-extensions.js';
 
 /** id-kp-clientAuth / id-kp-serverAuth (RFC 5280 §4.2.1.12). */
 export const EKU_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
@@ -48,7 +47,7 @@ export function issueOperationalCertificate(issuer: CaIdentity, input: Operation
     keyUsage(usages),
     subjectKeyIdentifier(keyIdentifierOf(input.spki)),
     authorityKeyIdentifier(issuer.keyIdentifier),
-    crlDistributionPoint(input.urls.crl),
+    crlDistributionPoints(input.urls.crl),
     authorityInfoAccess({ ocsp: input.urls.ocsp, caIssuers: input.urls.caIssuers }),
   ];
   if (input.extendedKeyUsages.length) extensions.push(extendedKeyUsage(input.extendedKeyUsages));

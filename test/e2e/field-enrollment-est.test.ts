@@ -114,4 +114,29 @@ describe('e2e: EST greenfield enrollment with curl and strongSwan pki', () => {
     assert.equal(refused.httpStatus, 403);
     assert.match(refused.output, /revoked/);
   });
+
+  it('OCSP (openssl ocsp, SHA-1 and SHA-256 CertIDs) and the CRL at the certificate\'s CDP tell revoked from good', async () => {
+    const { execFile } = await import('node:child_process');
+    const exec = (cmd: string, args: string[]) => new Promise<{ code: number; out: string }>((resolve) => execFile(cmd, args, (e, stdout, stderr) => resolve({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` })));
+    const good = join(work, 'dev1-next.pem');
+    const revoked = join(work, 'dev2-op.pem');
+    for (const extra of [[], ['-sha256']]) {
+      const g = await exec('openssl', ['ocsp', '-issuer', opChain, ...extra, '-cert', good, '-url', `${line.centralUrl}/ocsp`, '-CAfile', root]);
+      assert.match(g.out, /dev1-next\.pem: good/, g.out);
+      assert.match(g.out, /Response verify OK/);
+      const r = await exec('openssl', ['ocsp', '-issuer', opChain, ...extra, '-cert', revoked, '-url', `${line.centralUrl}/ocsp`, '-CAfile', root]);
+      assert.match(r.out, /dev2-op\.pem: revoked/, r.out);
+    }
+    const text = await exec('openssl', ['x509', '-in', good, '-noout', '-ext', 'crlDistributionPoints']);
+    const url = /URI:(\S+)/.exec(text.out)![1];
+    assert.equal(url, `${line.centralUrl}/crl/operational-ca.crl`);
+    const crl = Buffer.from(await (await fetch(url)).arrayBuffer());
+    writeFileSync(join(work, 'op.crl'), crl);
+    await exec('openssl', ['crl', '-inform', 'DER', '-in', join(work, 'op.crl'), '-out', join(work, 'op.crl.pem')]);
+    writeFileSync(join(work, 'chain.pem'), readFileSync(opChain, 'utf8') + readFileSync(root, 'utf8'));
+    const v1 = await exec('openssl', ['verify', '-crl_check', '-CAfile', join(work, 'chain.pem'), '-CRLfile', join(work, 'op.crl.pem'), revoked]);
+    assert.match(v1.out, /error 23/, v1.out);
+    const v2 = await exec('openssl', ['verify', '-crl_check', '-CAfile', join(work, 'chain.pem'), '-CRLfile', join(work, 'op.crl.pem'), good]);
+    assert.match(v2.out, /: OK/, v2.out);
+  });
 });

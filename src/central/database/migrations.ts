@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { CentralEnrollment1763900000010 } from '../enrollment/enrollment.migration.js';
+import { CentralValidationAuthority1763900000040 } from '../va/va.migration.js';
 
 export class CentralInitial1763900000001 implements MigrationInterface {
   name = 'CentralInitial1763900000001';
@@ -56,4 +57,4 @@ export class CentralAuditIngest1763900000008 implements MigrationInterface {
   }
 }
 
-export const CENTRAL_MIGRATIONS = [CentralInitial1763900000001, CentralOrderGrant1763900000003, CentralAuditIngest1763900000008, CentralEnrollment1763900000010];
+export const CENTRAL_MIGRATIONS = [CentralInitial1763900000001, CentralOrderGrant1763900000003, CentralAuditIngest1763900000008, CentralEnrollment1763900000010, CentralValidationAuthority1763900000040];
