@@ -11,6 +11,7 @@ import { isPrintableName } from './subject-name.js';
 import { OID } from '../../pki/oids.js';
 import { readCertificate } from '../../pki/certificate-reader.js';
 import type { Signer } from '../../pki/signer.js';
+import type { CaIdentity } from '../../pki/ca-certificates.js';
 import { issueOperationalCertificate } from '../../pki/operational-certificate.js';
 import { CentralPkiService } from '../ca/central-pki.service.js';
 import { ProductionOrderEntity } from '../database/entities.js';
@@ -50,6 +51,8 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
   private readonly log = new Logger('enrollment');
   private cmpSigner: { signer: Signer; certificate: Buffer; chain: Buffer[] } | null = null;
   private ca: { issuing: Buffer; chain: Buffer[]; root: Buffer } | null = null;
+  /** the Operational CA with its HSM signer, looked up once: a token search per request costs more than the signature */
+  private operationalCa: CaIdentity | null = null;
 
   constructor(
     private readonly ds: DataSource,
@@ -63,6 +66,7 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
   async onModuleInit(): Promise<void> {
     await this.pki.bootstrap();
     const op = await this.pki.caIdentity('operational-ca');
+    this.operationalCa = op;
     const root = this.pki.rootCertificate();
     this.ca = { issuing: op.certificate, chain: [op.certificate, root], root };
     this.cmpSigner = await this.pki.endEntitySigner('cmp-signer', 'operational-ca', 'CMP Responder', ['1.3.6.1.5.5.7.3.28']);
@@ -207,7 +211,7 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
     const validityDays = product?.validityDays ?? settings.validityDays;
     const requestedCn = req.subject ? safeName(req.subject) : null;
     const base = this.publicUrl();
-    const op = await this.pki.caIdentity('operational-ca');
+    const op = this.operationalCa!;
     const notBefore = new Date(now.getTime() - 60_000);
     const { certificate, serial } = issueOperationalCertificate(op, {
       spki: req.spki,

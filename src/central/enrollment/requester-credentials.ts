@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { readDeviceIdentity, isSignedBy, type DeviceIdentity } from '../../pki/device-identity.js';
 import { CertificateMalformedError } from '../../pki/pki.errors.js';
@@ -23,6 +24,10 @@ export type Credential =
  */
 @Injectable()
 export class CredentialClassifier {
+  /** Order CA certificates already checked against the brand root, by fingerprint */
+  private readonly trustedOrderCas = new Set<string>();
+  private operationalCa: Buffer | null = null;
+
   constructor(
     private readonly ds: DataSource,
     private readonly pki: CentralPkiService,
@@ -37,7 +42,7 @@ export class CredentialClassifier {
       throw err;
     }
     if (identity.orderId !== null) return this.birth(identity, now);
-    const opCa = (await this.pki.caIdentity('operational-ca')).certificate;
+    const opCa = (this.operationalCa ??= (await this.pki.caIdentity('operational-ca')).certificate);
     if (!isSignedBy(identity.details.der, opCa)) {
       throw new EnrollmentRefusal('bad-chain', 'the client certificate is neither a birth certificate of a known order nor an operational certificate of this CA');
     }
@@ -58,8 +63,12 @@ export class CredentialClassifier {
     if (!isSignedBy(identity.details.der, order.orderCaCertificate)) {
       throw new EnrollmentRefusal('bad-chain', `the birth certificate is not signed by the Order CA of order ${orderId}`, context);
     }
-    if (!isSignedBy(order.orderCaCertificate, this.pki.rootCertificate())) {
-      throw new EnrollmentRefusal('bad-chain', `the Order CA of order ${orderId} does not chain to the brand root`, context);
+    const orderCaId = createHash('sha256').update(order.orderCaCertificate).digest('hex');
+    if (!this.trustedOrderCas.has(orderCaId)) {
+      if (!isSignedBy(order.orderCaCertificate, this.pki.rootCertificate())) {
+        throw new EnrollmentRefusal('bad-chain', `the Order CA of order ${orderId} does not chain to the brand root`, context);
+      }
+      this.trustedOrderCas.add(orderCaId);
     }
     const issued = identity.details.notBefore;
     // a little slack: the station's clock and central's may differ by minutes

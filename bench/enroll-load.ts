@@ -1,0 +1,65 @@
+import { request } from 'node:https';
+import { readFileSync } from 'node:fs';
+
+/** One request's outcome and latency. */
+export interface Sample {
+  status: number;
+  ms: number;
+}
+
+export interface LoadResult {
+  samples: Sample[];
+  wallMs: number;
+}
+
+/**
+ * Fire `jobs` at a fixed concurrency, each a fresh TLS connection (agent: false): a device in
+ * the field connects once to enroll, so every sample pays a full handshake.
+ */
+export async function runLoad(jobs: Array<() => Promise<Sample>>, concurrency: number): Promise<LoadResult> {
+  const samples: Sample[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < jobs.length) samples.push(await jobs[next++]());
+  }));
+  return { samples, wallMs: performance.now() - t0 };
+}
+
+export function httpsPost(url: string, opts: { body: Buffer | string; contentType: string; ca: Buffer; cert?: Buffer; key?: Buffer }): Promise<Sample> {
+  const u = new URL(url);
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const req = request(
+      { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', ca: opts.ca, cert: opts.cert, key: opts.key, agent: false, headers: { 'content-type': opts.contentType, 'content-length': Buffer.byteLength(opts.body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
+      },
+    );
+    req.on('error', () => resolve({ status: 0, ms: performance.now() - t0 }));
+    req.end(opts.body);
+  });
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** utime + stime of a process in ms, from /proc (USER_HZ 100). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+export function report(name: string, r: LoadResult, cpu: number): { rate: number; perCore: number; p50: number; p99: number; ok: number } {
+  const ok = r.samples.filter((s) => s.status === 200).length;
+  const lat = r.samples.map((s) => s.ms);
+  const out = { rate: ok / (r.wallMs / 1000), perCore: ok / (cpu / 1000), p50: percentile(lat, 50), p99: percentile(lat, 99), ok };
+  console.log(
+    `${name.padEnd(34)} ${String(ok).padStart(5)}/${r.samples.length} ok  ${out.rate.toFixed(0).padStart(5)}/s wall  ` +
+      `${out.perCore.toFixed(0).padStart(5)}/s per server CPU-second  p50 ${out.p50.toFixed(1)} ms  p99 ${out.p99.toFixed(1)} ms`,
+  );
+  return out;
+}

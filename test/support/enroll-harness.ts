@@ -1,0 +1,31 @@
+// ad-hoc profiling harness (not a test)
+import 'reflect-metadata';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { ensureSoftHsmToken } from '../../src/hsm/softhsm-token.js';
+import { validateConfig } from '../../src/config/validate-config.js';
+import { CentralConfig } from '../../src/config/central-config.js';
+import { createHttpApp } from '../../src/common/http-app.js';
+import { CentralModule } from '../../src/central/central.module.js';
+import { CentralPkiService } from '../../src/central/ca/central-pki.service.js';
+import { OrdersService } from '../../src/central/orders/orders.service.js';
+import { EnrollmentAuthorityService } from '../../src/central/enrollment/enrollment-authority.service.js';
+import { softwareSigner } from './software-signer.js';
+import { fieldOrder } from './field-devices.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'prof-'));
+const token = await ensureSoftHsmToken({ dir: join(dir, 'hsm'), tokenLabel: 'central', pin: '1234', soPin: '5678' });
+const config = validateConfig(CentralConfig, { databasePath: join(dir, 'c.db'), http: { port: 0 }, hsm: { modulePath: token.modulePath, tokenLabel: 'central', pin: '1234' }, brand: { organization: 'Acme', rootCommonName: 'Root' }, adminToken: 'a' });
+const app = await createHttpApp(CentralModule.forConfig(config));
+await app.init();
+const order = await fieldOrder(app.get(DataSource), app.get(CentralPkiService), app.get(OrdersService), { orderId: 'PO-1', quota: 5000, serialFirst: 'SN0001', serialLast: 'SN9999' });
+const devs: Array<{ d: { birth: Buffer }; k: Buffer }> = [];
+for (let i = 1; i <= 400; i++) devs.push({ d: await order.device(`SN${String(i).padStart(4, '0')}`), k: Buffer.from(softwareSigner().spki) });
+const a = app.get(EnrollmentAuthorityService);
+const c0 = process.cpuUsage(); const t0 = performance.now();
+await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(async (w) => { for (let i = w; i < devs.length; i += 8) { const r = await a.enroll({ protocol: 'est', operation: 'enroll', requester: { certificate: devs[i].d.birth, extraCertificates: [] }, spki: devs[i].k }); if (r.status !== 'issued') throw new Error(JSON.stringify(r)); } }));
+const c = process.cpuUsage(c0);
+console.log(`per enrollment: cpu ${((c.user + c.system) / 1000 / devs.length).toFixed(2)} ms, wall ${((performance.now() - t0) / devs.length).toFixed(2)} ms`);
+await app.close();
