@@ -241,7 +241,9 @@ export class UsbJigTransport implements JigTransport {
     this.options.library?.removeListener('detach', this.onDetach);
     this.rejectPendingWrites(reason);
     this.listeners.emitClose(new Error(reason));
-    void this.release().finally(() => (this.state = 'closed'));
+    // Not from inside the library's 'error' event: it stops polling itself right after emitting,
+    // and a stopPoll of ours in between would make its own throw.
+    setImmediate(() => void this.release().finally(() => (this.state = 'closed')));
   }
 
   private rejectPendingWrites(reason: string): void {
