@@ -175,11 +175,11 @@ function channel(link: JigLink, jigId: string, slot: number, address: number): S
   };
   return {
     where: `jig ${jigId} slot ${slot} (${link.description}, address ${address})`,
-    hello: () => client().hello(address),
-    requestCsr: (algorithm) => client().requestCsr(address, algorithm),
-    inject: (certificate, chain) => client().inject(address, certificate, chain),
-    readBack: () => client().readBack(address),
-    lock: () => client().lock(address),
+    hello: async () => client().hello(address),
+    requestCsr: async (algorithm) => client().requestCsr(address, algorithm),
+    inject: async (certificate, chain) => client().inject(address, certificate, chain),
+    readBack: async () => client().readBack(address),
+    lock: async () => client().lock(address),
   };
 }
 
