@@ -1,17 +1,12 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { HsmSettings, HttpSettings, ProductSettings, RedisSettings } from './common-config.js';
-
-export class JigSettings {
-  @Matches(/^[A-Za-z0-9_-]{1,32}$/) id: string;
-  /** serial port path; stable names (/dev/serial/by-path/...) keep slot numbers across reboots */
-  @IsString() @IsNotEmpty() path: string;
-  @IsInt() @Min(1200) @Max(4_000_000) baudRate: number = 115200;
-  /** product model built on this jig (a key of products) */
-  @IsString() @IsNotEmpty() product: string;
-  @IsInt() @Min(1) @Max(64) maxParallel: number = 4;
-}
+import { loadJigConfiguration, type JigDefinition } from './jig-config.js';
+import { validateConfig } from './validate-config.js';
+import { ConfigError } from '../common/domain-error.js';
 
 export class CentralSettings {
   @Matches(/^https?:\/\/[^\s]+$/) url: string;
@@ -28,7 +23,10 @@ export class StationConfig {
   /** PEM of the brand root CA, installed out of band: grants and Order CAs must chain to it */
   @IsString() @IsNotEmpty() trustAnchorPath: string;
   @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ProductSettings) products: ProductSettings[];
-  @IsArray() @ValidateNested({ each: true }) @Type(() => JigSettings) jigs: JigSettings[] = [];
+  /** the jig configuration file (src/config/jig-config.ts); relative to this file's folder. None: no jigs. */
+  @IsOptional() @IsString() @IsNotEmpty() jigConfigPath?: string;
+  /** Read from jigConfigPath at start, not a setting of this file (no decorator: refused if given). */
+  jigs: JigDefinition[];
   /** queue name prefix, so several stations (or tests) can share one Redis */
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,64}$/) queuePrefix?: string;
   @IsInt() @Min(1) @Max(20) provisioningAttempts: number = 5;
@@ -45,12 +43,37 @@ export const STATION_CONFIG = Symbol('STATION_CONFIG');
 /** Cross-field checks class-validator cannot express. */
 export function checkStationConfig(c: StationConfig): string[] {
   const problems: string[] = [];
-  const models = new Set(c.products.map((p) => p.model));
-  const ids = new Set<string>();
-  c.jigs.forEach((j, i) => {
-    if (!models.has(j.product)) problems.push(`jigs[${i}].product: unknown product "${j.product}"`);
-    if (ids.has(j.id)) problems.push(`jigs[${i}].id: duplicate jig id "${j.id}"`);
-    ids.add(j.id);
+  const seen = new Set<string>();
+  c.products.forEach((p, i) => {
+    if (seen.has(p.model)) problems.push(`products[${i}].model: duplicate product "${p.model}"`);
+    seen.add(p.model);
   });
   return problems;
+}
+
+/**
+ * The station's settings and its jigs, validated: a bad setting or a mistake in the jig file
+ * stops the start with its place (setting path, or file and line).
+ */
+export function loadStationConfig(path: string): { config: StationConfig; warnings: string[] } {
+  const raw = readRaw(path);
+  if (raw && typeof raw === 'object' && 'jigs' in raw) {
+    throw new ConfigError(`${path}: "jigs" is no longer a station setting: list the jigs in a jig configuration file and name it in "jigConfigPath" (docs/operations/configuration.md)`);
+  }
+  const config = validateConfig(StationConfig, raw, path);
+  const problems = checkStationConfig(config);
+  if (problems.length) throw new ConfigError(`${path} is invalid:\n  ${problems.join('\n  ')}`);
+  const jigs = config.jigConfigPath
+    ? loadJigConfiguration(resolve(dirname(path), config.jigConfigPath), config.products.map((p) => p.model))
+    : { jigs: [], warnings: [`${path}: no jigConfigPath: this station has no jigs`] };
+  config.jigs = jigs.jigs;
+  return { config, warnings: jigs.warnings };
+}
+
+function readRaw(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`cannot read config ${path}: ${(err as Error).message}`);
+  }
 }

@@ -192,13 +192,16 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
           simulators.push(sim);
           stopList.push(() => sim.stop());
         }
-        return { id: jigId, path: pty.stationPath, baudRate: 115200, product, maxParallel: 4 };
+        // a real line names each port by /dev/serial/by-path/...; the demo's ports are pty links
+        return { id: jigId, product, maxParallel: 4, ports: [{ transport: 'serial', path: pty.stationPath, baudRate: 115200 }] };
       }),
     );
     say(`jigs: ${opts.jigs} simulated jigs on pseudo-terminals, ${opts.devices} devices`);
 
     const stationConfig = join(dir, 'station', 'station.json');
     mkdirSync(join(dir, 'station'), { recursive: true });
+    // the station learns its jigs from a jig configuration file (src/config/jig-config.ts)
+    writeFileSync(join(dir, 'station', 'jigs.json'), `${JSON.stringify({ version: 1, jigs }, null, 2)}\n`);
     writeFileSync(
       stationConfig,
       JSON.stringify({
@@ -211,7 +214,7 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
         trustAnchorPath,
         supervisorToken,
         products: [{ model: product, keyAlgorithm: 'ec-p256', hardwareTypeOid: '2.25.316439792148501594468024376345574696162.2.1', organization: 'Acme Devices' }],
-        jigs,
+        jigConfigPath: 'jigs.json',
         ...(opts.attempts ? { provisioningAttempts: opts.attempts } : {}),
         ...opts.stationSettings,
       }, null, 2),

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { loadConfigFile } from '../config/validate-config.js';
-import { StationConfig, checkStationConfig } from '../config/station-config.js';
+import { loadStationConfig } from '../config/station-config.js';
 import { ConfigError } from '../common/domain-error.js';
 import { createHttpApp } from '../common/http-app.js';
 import { StationModule } from './station.module.js';
@@ -10,9 +9,9 @@ import { StationModule } from './station.module.js';
 async function main(): Promise<void> {
   const path = process.env.STATION_CONFIG;
   if (!path) throw new ConfigError('STATION_CONFIG must name the station config file');
-  const config = loadConfigFile(StationConfig, path);
-  const problems = checkStationConfig(config);
-  if (problems.length) throw new ConfigError(`${path} is invalid:\n  ${problems.join('\n  ')}`);
+  // the station settings and the jig configuration file: a mistake in either stops the start here
+  const { config, warnings } = loadStationConfig(path);
+  for (const warning of warnings) Logger.warn(warning, 'station');
   const app = await createHttpApp(StationModule.forConfig(config));
   await app.listen(config.http.port, config.http.host);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -15,7 +15,9 @@ import { IssuanceService } from './issuance/issuance.service.js';
 import { CENTRAL_CLIENT } from './central-client/central-client.port.js';
 import { HttpCentralClient } from './central-client/http-central.client.js';
 import { SlotBoard } from './provisioning/slot-board.js';
-import { JigManager, JIG_TRANSPORT_FACTORY, serialTransportFactory, type JigTransportFactory } from './provisioning/jig-manager.js';
+import { JigManager, JIG_LINE_FACTORY } from './provisioning/jig-manager.js';
+import { hardwareLineFactory, type JigLineFactory } from './jigs/jig-line-drivers.js';
+import { InterruptedSlots } from './provisioning/interrupted-slots.js';
 import { ProvisionDeviceService } from './provisioning/provision-device.service.js';
 import { ProvisioningProcessor } from './provisioning/provisioning.processor.js';
 import { BullmqProvisioningQueue } from './provisioning/bullmq-provisioning.queue.js';
@@ -56,7 +58,7 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
     @InjectQueue(AUDIT_SYNC_QUEUE) private readonly auditQueue: Queue,
   ) {}
 
-  static forConfig(config: StationConfig, transports: JigTransportFactory = serialTransportFactory): DynamicModule {
+  static forConfig(config: StationConfig, lines: JigLineFactory = hardwareLineFactory): DynamicModule {
     return {
       module: StationModule,
       imports: [
@@ -76,13 +78,14 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
         { provide: GroupCommitWriter, inject: [DataSource], useFactory: () => GroupCommitWriter.open(config.databasePath) },
         hsmProvider(STATION_CONFIG),
         { provide: CENTRAL_CLIENT, useValue: new HttpCentralClient(config.central.url, config.central.apiToken) },
-        { provide: JIG_TRANSPORT_FACTORY, useValue: transports },
+        { provide: JIG_LINE_FACTORY, useValue: lines },
         { provide: PROVISIONING_QUEUE_PORT, useClass: BullmqProvisioningQueue },
         OrderRegistry,
         StationOrdersService,
         IssuanceService,
         SlotBoard,
         JigManager,
+        InterruptedSlots,
         ProvisionDeviceService,
         ProvisioningProcessor,
         RefusalLog,

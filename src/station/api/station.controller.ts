@@ -66,19 +66,24 @@ export class StationController {
 
   /** Ask the jig which slots hold a device and queue one provisioning run for each. */
   @Post('jigs/:jigId/scan')
-  async scan(@Param() p: JigParam, @Query() q: ScanQuery): Promise<{ jigId: string; slots: number[]; queued: number[] }> {
-    const client = await this.jigs.client(p.jigId);
-    const info = await client.jigInfo();
+  async scan(@Param() p: JigParam, @Query() q: ScanQuery): Promise<{ jigId: string; slots: number[]; queued: number[]; absentPorts: string[] }> {
+    const { slots, absentPorts } = await this.jigs.scan(p.jigId);
     const runId = Date.now().toString(36);
     const queued: number[] = [];
-    const wanted = q.slot === undefined ? info.occupiedSlots : info.occupiedSlots.filter((s) => s === q.slot);
+    const wanted = q.slot === undefined ? slots : slots.filter((s) => s === q.slot);
     for (const slot of wanted) {
       const phase = this.board.get(p.jigId, slot)?.phase;
-      if (phase && !['idle', 'done', 'failed', 'refused'].includes(phase)) continue; // already in hand
+      if (phase && !['idle', 'done', 'failed', 'refused', 'interrupted'].includes(phase)) continue; // already in hand
       this.board.set(p.jigId, slot, { phase: 'queued', attempts: 0, deviceSerial: undefined });
       if (await this.queue.enqueue({ jigId: p.jigId, slot }, runId)) queued.push(slot);
     }
-    return { jigId: p.jigId, slots: info.occupiedSlots, queued };
+    return { jigId: p.jigId, slots, queued, absentPorts };
+  }
+
+  /** Every configured jig port and whether its line is open (a pulled cable shows here). */
+  @Get('jigs/ports')
+  ports() {
+    return this.jigs.ports();
   }
 
   @Get('refusals')

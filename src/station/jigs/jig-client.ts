@@ -8,14 +8,8 @@
 import { randomInt } from 'node:crypto';
 import { InvalidInputError } from '../../common/domain-error.js';
 import type { KeyAlgorithm } from '../../pki/key-algorithm.js';
-import {
-  DEFAULT_BAUD_RATE,
-  DEFAULT_INTER_FRAME_TIMEOUT_MS,
-  JIG_CONTROLLER_SLOT,
-  MAX_DEVICE_SLOT,
-  MAX_FRAME_LENGTH,
-  wireTimeMs,
-} from './protocol/constants.js';
+import { DEFAULT_INTER_FRAME_TIMEOUT_MS, JIG_CONTROLLER_SLOT, MAX_DEVICE_SLOT } from './protocol/constants.js';
+import { defaultRequestTimeoutMs } from './request-timeouts.js';
 import { encodeFrame } from './protocol/frame.js';
 import { FrameDecoder, type DecodedItem } from './protocol/frame-decoder.js';
 import { encodeRequest, type HelloAnswer, type JigAnswer, type JigInfoAnswer, type JigRequest } from './protocol/messages.js';
@@ -45,27 +39,7 @@ export interface StoredCertificates {
   chain: Uint8Array[];
 }
 
-/** Time the device may take to act, on top of wire time (docs/jig-protocol.md §8). */
-const PROCESSING_ALLOWANCE_MS: Record<JigRequest['type'], number> = {
-  JIG_INFO: 200,
-  HELLO: 200,
-  CSR_REQUEST: 3_000,
-  INJECT: 2_000,
-  READ_BACK: 300,
-  LOCK: 1_000,
-};
-/** RSA key generation on a microcontroller takes seconds to tens of seconds. */
-const RSA_KEYGEN_ALLOWANCE_MS: Partial<Record<KeyAlgorithm, number>> = { 'rsa-2048': 15_000, 'rsa-3072': 45_000 };
-
-/** Default per-try timeout: the request's and a maximal answer's wire time, plus the device's work. */
-export function defaultRequestTimeoutMs(request: JigRequest, baudRate: number = DEFAULT_BAUD_RATE): number {
-  const requestBytes = encodeRequest(request).payload.length + 13;
-  const processing =
-    request.type === 'CSR_REQUEST'
-      ? (RSA_KEYGEN_ALLOWANCE_MS[request.algorithm] ?? PROCESSING_ALLOWANCE_MS.CSR_REQUEST)
-      : PROCESSING_ALLOWANCE_MS[request.type];
-  return Math.ceil(wireTimeMs(requestBytes, baudRate) + wireTimeMs(MAX_FRAME_LENGTH, baudRate) + processing);
-}
+export { defaultRequestTimeoutMs } from './request-timeouts.js';
 
 export class JigClient {
   private readonly decoder: FrameDecoder;

@@ -5,10 +5,11 @@ import { CsrRejectedError } from '../../pki/pki.errors.js';
 import { isValidDeviceSerial } from '../../pki/name.js';
 import { IssuanceService } from '../issuance/issuance.service.js';
 import { OrderRegistry } from '../orders/order-registry.js';
-import { JigManager } from './jig-manager.js';
+import { JigManager, type SlotChannel } from './jig-manager.js';
 import { SlotBoard, type SlotPhase } from './slot-board.js';
 import { DeviceRefusedError, ReadBackMismatchError } from './provisioning.errors.js';
 import { failpoint } from '../../common/failpoint.js';
+import { JigDisconnectedError } from '../jigs/jig.errors.js';
 
 export interface ProvisionOutcome {
   deviceSerial: string;
@@ -52,9 +53,9 @@ export class ProvisionDeviceService {
       }
     };
 
-    return this.jigs.withSlot(jigId, async (client) => {
+    return this.jigs.withSlot(jigId, slot, async (jig) => {
       step('hello');
-      const hello = await client.hello(slot);
+      const hello = await jig.hello();
       step('hello', hello.serial);
       if (!isValidDeviceSerial(hello.serial)) {
         throw new DeviceRefusedError('BAD_DEVICE_SERIAL', `device reports serial ${JSON.stringify(hello.serial)}, which is not a valid X.520 serialNumber`);
@@ -63,11 +64,11 @@ export class ProvisionDeviceService {
         throw new DeviceRefusedError('DEVICE_MISMATCH', `device is a ${hello.model}, but jig ${jigId} builds ${product.model}`);
       }
       if (hello.flags.locked) {
-        return this.alreadyProvisioned(jigId, slot, hello.serial, client);
+        return this.alreadyProvisioned(jigId, slot, hello.serial, jig);
       }
 
       step('csr');
-      const csrDer = await client.requestCsr(slot, product.keyAlgorithm);
+      const csrDer = await jig.requestCsr(product.keyAlgorithm);
       step('issuing');
       const issued = await timed(async () => {
         const csr = verifyCsr(csrDer, [product.keyAlgorithm]);
@@ -78,10 +79,10 @@ export class ProvisionDeviceService {
       });
 
       step('injecting');
-      await client.inject(slot, issued.certificate, issued.chain);
+      await jig.inject(issued.certificate, issued.chain);
       failpoint('provision:after-inject');
       step('verifying');
-      const stored = await client.readBack(slot);
+      const stored = await jig.readBack();
       failpoint('provision:after-readback');
       const t0 = performance.now();
       const chainMatches = stored.chain.length === issued.chain.length && stored.chain.every((c, i) => sameBytes(c, issued.chain[i]));
@@ -93,7 +94,7 @@ export class ProvisionDeviceService {
       const device = { serial: hello.serial, orderId: issued.orderId, fingerprint: issued.fingerprint, actor: `jig ${jigId} slot ${slot}` };
       const injected = this.issuance.mark(issued.issuanceId, 'injected', device);
       step('locking');
-      await Promise.all([client.lock(slot), injected]);
+      await Promise.all([jig.lock(), injected]);
       failpoint('provision:after-lock');
       // The device is released here; its final record does not hold the wire, so it is not
       // part of the station's time in the device's critical path (stationMs).
@@ -104,9 +105,13 @@ export class ProvisionDeviceService {
   }
 
   /** A locked device is done only if it holds exactly the certificate this station issued it. */
-  private async alreadyProvisioned(jigId: string, slot: number, serial: string, client: Awaited<ReturnType<JigManager['client']>>): Promise<ProvisionOutcome> {
+  private async alreadyProvisioned(jigId: string, slot: number, serial: string, jig: SlotChannel): Promise<ProvisionOutcome> {
     const row = await this.issuance.findBySerial(serial);
-    const stored = await client.readBack(slot).catch(() => null);
+    // a line pulled during this read is an interruption, not a verdict on the device
+    const stored = await jig.readBack().catch((err: unknown) => {
+      if (err instanceof JigDisconnectedError) throw err;
+      return null;
+    });
     if (row?.certificate && stored && sameBytes(stored.certificate, row.certificate)) {
       await this.issuance.mark(row.id, 'locked', { serial, orderId: row.order_id, fingerprint: row.fingerprint!, actor: `jig ${jigId} slot ${slot}` });
       this.board.set(jigId, slot, { phase: 'done', deviceSerial: serial });

@@ -2,6 +2,8 @@
 export interface ProvisionJob {
   jigId: string;
   slot: number;
+  /** A resumed run: the serial of the device that was in the slot when its jig went away, if known. */
+  resumeOf?: string;
 }
 
 export interface ProvisioningQueue {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 
-export type SlotPhase = 'idle' | 'queued' | 'hello' | 'csr' | 'issuing' | 'injecting' | 'verifying' | 'locking' | 'done' | 'retrying' | 'failed' | 'refused';
+/** `interrupted`: the jig's line went away mid-run; the run resumes by itself when the jig is back. */
+export type SlotPhase =
+  | 'idle' | 'queued' | 'hello' | 'csr' | 'issuing' | 'injecting' | 'verifying' | 'locking' | 'done' | 'retrying' | 'failed' | 'refused' | 'interrupted';
 
 export interface SlotState {
   jigId: string;
@@ -15,7 +17,7 @@ export interface SlotState {
 }
 
 const PROGRESS: Record<SlotPhase, number> = {
-  idle: 0, queued: 0, hello: 10, csr: 25, issuing: 45, injecting: 65, verifying: 80, locking: 90, done: 100, retrying: 0, failed: 0, refused: 0,
+  idle: 0, queued: 0, hello: 10, csr: 25, issuing: 45, injecting: 65, verifying: 80, locking: 90, done: 100, retrying: 0, failed: 0, refused: 0, interrupted: 0,
 };
 
 /**
@@ -30,7 +32,7 @@ export class SlotBoard {
   set(jigId: string, slot: number, patch: Partial<Omit<SlotState, 'jigId' | 'slot' | 'updatedAt'>>): SlotState {
     const key = `${jigId}/${slot}`;
     const prev = this.slots.get(key) ?? { jigId, slot, phase: 'idle' as SlotPhase, attempts: 0, updatedAt: '' };
-    const clearsMessage = patch.phase && !['failed', 'refused', 'retrying'].includes(patch.phase);
+    const clearsMessage = patch.phase && !['failed', 'refused', 'retrying', 'interrupted'].includes(patch.phase);
     const next: SlotState = {
       ...prev,
       ...(clearsMessage ? { message: undefined, code: undefined } : {}),

@@ -25,6 +25,8 @@ jigTransportContract('serial over a socat pty pair', async () => {
   return {
     station,
     device: async () => device,
+    // socat exits: the pty and its by-path-like link are gone, as a USB-serial adapter unplugged
+    pullCable: () => pty.close(),
     cleanup: async () => {
       await station.close();
       await device.close();
@@ -45,6 +47,9 @@ jigTransportContract('TCP', async () => {
       while (!accepted) await new Promise((resolve) => setTimeout(resolve, 5));
       device ??= TcpJigTransport.fromAcceptedSocket(accepted);
       return device;
+    },
+    pullCable: async () => {
+      accepted?.destroy();
     },
     cleanup: async () => {
       await station.close();

@@ -13,14 +13,13 @@ const good = () => ({
   central: { url: 'http://127.0.0.1:1', apiToken: 't' },
   trustAnchorPath: '/etc/station/brand-root.pem',
   products: [{ model: 'thermo-1', hardwareTypeOid: '1.2.3.4' }],
-  jigs: [{ id: 'jig-1', path: '/dev/serial/by-path/x', product: 'thermo-1' }],
+  jigConfigPath: 'jigs.json',
 });
 
 describe('station config validated at boot', () => {
   it('ok a good config gets its defaults', () => {
     const c = validateConfig(StationConfig, good());
     assert.equal(c.products[0].keyAlgorithm, 'ec-p256');
-    assert.equal(c.jigs[0].baudRate, 115200);
     assert.equal(c.provisioningAttempts, 5);
     assert.deepEqual(checkStationConfig(c), []);
   });
@@ -41,13 +40,15 @@ describe('station config validated at boot', () => {
     }
   });
 
-  it('fail a jig naming an unknown product, and duplicate jig ids', () => {
+  it('fail duplicate product models', () => {
     const c = good();
-    c.jigs.push({ id: 'jig-1', path: '/dev/x', product: 'nope' });
-    assert.deepEqual(checkStationConfig(validateConfig(StationConfig, c)), [
-      'jigs[1].product: unknown product "nope"',
-      'jigs[1].id: duplicate jig id "jig-1"',
-    ]);
+    c.products.push({ model: 'thermo-1', hardwareTypeOid: '1.2.3.5' });
+    assert.deepEqual(checkStationConfig(validateConfig(StationConfig, c)), ['products[1].model: duplicate product "thermo-1"']);
+  });
+
+  it('fail jigs given in the station file are refused: they live in the jig configuration file', () => {
+    const c = { ...good(), jigs: [] };
+    assert.throws(() => validateConfig(StationConfig, c), (e: unknown) => e instanceof ConfigError && /jigs should not exist/.test(e.message));
   });
 
   it('ok secrets are redacted for logs', () => {

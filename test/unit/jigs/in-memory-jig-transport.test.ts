@@ -10,6 +10,7 @@ for (const maxChunk of [undefined, 1, 5]) {
     return {
       station,
       device: async () => device,
+      pullCable: () => device.close(),
       cleanup: async () => {
         await station.close();
         await device.close();

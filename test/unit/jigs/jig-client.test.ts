@@ -230,7 +230,10 @@ describe('JigClient', () => {
   it('ok default timeouts scale with baud rate and key generation cost', () => {
     const hello115k = defaultRequestTimeoutMs({ type: 'HELLO' });
     assert.ok(hello115k > 700 && hello115k < 1200, `HELLO at 115200: ${hello115k}`);
-    assert.ok(defaultRequestTimeoutMs({ type: 'HELLO' }, 9600) > 8000);
+    // a slow line waits for a HELLO answer's wire time, not for a maximal frame's (8.5 s at 9600)
+    const hello9600 = defaultRequestTimeoutMs({ type: 'HELLO' }, 9600);
+    assert.ok(hello9600 > hello115k + 400 && hello9600 < 2000, `HELLO at 9600: ${hello9600}`);
+    assert.ok(defaultRequestTimeoutMs({ type: 'READ_BACK' }, 9600) > 8500, 'READ_BACK may carry a maximal frame');
     assert.ok(defaultRequestTimeoutMs({ type: 'CSR_REQUEST', algorithm: 'rsa-3072' }) > defaultRequestTimeoutMs({ type: 'CSR_REQUEST', algorithm: 'ec-p256' }));
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The JigTransport contract (src/station/jigs/transport/jig-transport.port.ts), as one suite run
- * against every backend: in memory (unit tier), pty serial and TCP (integration tier).
+ * against every backend: in memory and USB bulk over a fake usb library (unit tier), pty serial
+ * and TCP (integration tier).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,8 @@ export interface TransportPair {
   station: JigTransport;
   /** The other end, open; called after `station.open()` (a TCP server end exists only once accepted). */
   device(): Promise<JigTransport>;
+  /** Takes the line away underneath the station end: unplug, kill the pty, drop the socket. */
+  pullCable(): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -86,6 +89,28 @@ export function jigTransportContract(name: string, makePair: () => Promise<Trans
         await pair.station.write(Uint8Array.of(1, 2, 3));
         await until(() => kept.bytes.length === 3, 'bytes at the kept listener');
         assert.deepEqual(removed.bytes, []);
+      } finally {
+        await pair.cleanup();
+      }
+    });
+
+    it('fail a line pulled underneath: one close with an Error, then writes are refused and nothing more arrives', async () => {
+      const pair = await makePair();
+      try {
+        await pair.station.open();
+        await pair.device();
+        const closes: Array<Error | undefined> = [];
+        pair.station.onClose((error) => closes.push(error));
+        const heard = collect(pair.station);
+        await pair.pullCable();
+        await until(() => closes.length > 0, 'the close event', 5000);
+        assert.equal(closes.length, 1);
+        assert.ok(closes[0] instanceof Error, 'closed with an error, not as a local close');
+        assert.equal(pair.station.isOpen, false);
+        await assert.rejects(pair.station.write(Uint8Array.of(1)), JigDisconnectedError);
+        await pair.station.close();
+        assert.equal(closes.length, 1, 'a local close after the pull is not reported again');
+        assert.deepEqual(heard.bytes, []);
       } finally {
         await pair.cleanup();
       }
