@@ -35,7 +35,7 @@ export function decodePkiMessage(input: Uint8Array): PkiMessage {
   try {
     // The header is read before the whole message is checked, so a message truncated in its
     // body can still be answered within its transaction.
-    const outer = readTlv(der, 0);
+    const outer = outerTlv(der);
     if (outer.tag !== TAG.SEQUENCE) throw new DerError('PKIMessage: not a SEQUENCE');
     const headerTlv = readTlv(der, outer.contentStart, Math.min(outer.end, der.length));
     header = decodeHeader(der, headerTlv);
@@ -76,6 +76,13 @@ export function decodePkiMessage(input: Uint8Array): PkiMessage {
     if (err instanceof DerError) throw new CmpMalformedError(`malformed PKIMessage: ${err.message}`, header);
     throw err;
   }
+}
+
+/** The PKIMessage TLV, its content allowed to be cut short so that the header can still be read. */
+function outerTlv(der: Buffer): Tlv {
+  const lengthBytes = der[1] & 0x80 ? der[1] & 0x7f : 0;
+  if (der.length < 2 + lengthBytes) throw new DerError('truncated DER header');
+  return readTlv(der, 0, Number.MAX_SAFE_INTEGER);
 }
 
 export interface OutgoingMessage {
