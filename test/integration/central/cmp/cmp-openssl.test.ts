@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { readCertificate } from '../../../../src/pki/certificate-reader.js';
 import { fromPem } from '../../../../src/pki/pem.js';
@@ -9,7 +9,7 @@ import { OID } from '../../../../src/pki/oids.js';
 import { decodePkiMessage } from '../../../../src/pki/cmp/pki-message.js';
 import { verifySignatureProtection } from '../../../../src/pki/cmp/cmp-protection.js';
 import { decodeGenMsgContent } from '../../../../src/pki/cmp/cmp-requests.js';
-import { decodeCertRepMessage, decodePollRepContent } from '../../../../src/pki/cmp/cmp-response-decoder.js';
+import { decodeCertRepMessage, decodeErrorMsgContent, decodePollRepContent } from '../../../../src/pki/cmp/cmp-response-decoder.js';
 import { children, readTopLevel } from '../../../../src/pki/der/der-reader.js';
 import { CmpTestPki, OpensslFiles } from '../../../unit/pki/cmp/cmp-test-pki.js';
 import { opensslCmp } from '../../../unit/pki/cmp/openssl-cmp.js';
@@ -138,6 +138,21 @@ describe('CMP over HTTP with openssl cmp', () => {
     assert.equal(r.code, 1, r.output);
     assert.match(r.output, /signerNotTrusted/i);
     assert.equal(authority.issued.length, issued);
+  });
+
+  it('fail openssl sends an ir whose protection signature was tampered with: badMessageCheck, nothing issued', async () => {
+    const der = Buffer.from(readFileSync(files.path('ir.der')));
+    der[der.indexOf(decodePkiMessage(der).protection!) + 10] ^= 0x01;
+    writeFileSync(files.path('tampered.der'), der);
+    const calls = authority.enrollRequests.length;
+    const key = files.newKey('tampered.key');
+    const r = await cmp([...birthArgs, '-cmd', 'ir', '-subject', '/CN=dev-0001', '-newkey', key.path, '-reqin', files.path('tampered.der'),
+      '-certout', files.path('tampered.pem'), '-rspout', files.path('tampered-rsp.der')]);
+    assert.equal(r.code, 1, r.output);
+    const answer = decodePkiMessage(readFileSync(files.path('tampered-rsp.der')));
+    assert.equal(answer.bodyType, 'error');
+    assert.deepEqual(decodeErrorMsgContent(answer.der, answer.body).failInfo, ['badMessageCheck']);
+    assert.equal(authority.enrollRequests.length, calls);
   });
 
   it('fail a negative certConf (client does not trust the new certificate) reaches the authority as a rejection', async () => {
