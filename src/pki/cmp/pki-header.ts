@@ -80,8 +80,10 @@ export function decodeHeader(buf: Uint8Array, t: Tlv): PkiHeader {
     last = n;
     switch (n) {
       case 0: {
-        const time = single(buf, f, 'messageTime');
-        header.messageTime = decodeTime(time.tag, contentOf(buf, expectTag(buf, time, TAG.GENERALIZED_TIME, 'messageTime')));
+        const time = expectTag(buf, single(buf, f, 'messageTime'), TAG.GENERALIZED_TIME, 'messageTime');
+        // GeneralizedTime may carry fractions of a second (X.690 §11.7); they do not matter here
+        const text = Buffer.from(contentOf(buf, time)).toString('latin1').replace(/\.\d+Z$/, 'Z');
+        header.messageTime = decodeTime(TAG.GENERALIZED_TIME, Buffer.from(text, 'latin1'));
         break;
       }
       case 1: {

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { encodeFailureInfo, decodePkiStatusInfo, encodePkiStatusInfo } from '../../../../src/pki/cmp/pki-status.js';
 import { decodeSmallInteger, encodeSignedInteger } from '../../../../src/pki/cmp/cmp-integer.js';
 import { readTopLevel } from '../../../../src/pki/der/der-reader.js';
+import { TAG, contextConstructed, sequence, tlv } from '../../../../src/pki/der/der-writer.js';
+import { NULL_DN, decodeHeader, encodeHeader } from '../../../../src/pki/cmp/pki-header.js';
 import { decodePkiMessage } from '../../../../src/pki/cmp/pki-message.js';
 import { verifySignatureProtection } from '../../../../src/pki/cmp/cmp-protection.js';
 import { decodeCertReqMessages, verifyProofOfPossession } from '../../../../src/pki/cmp/crmf-request.js';
@@ -43,6 +45,12 @@ describe('CMP encodings', () => {
     }
     const nonMinimal = Buffer.from('02020001', 'hex');
     assert.throws(() => decodeSmallInteger(nonMinimal, readTopLevel(nonMinimal, 'INTEGER'), 'x'), /non-minimal/);
+  });
+
+  it('ok a messageTime with fractions of a second is read', () => {
+    const der = encodeHeader({ pvno: 2, sender: NULL_DN, recipient: NULL_DN });
+    const withTime = sequence(der.subarray(2), contextConstructed(0, tlv(TAG.GENERALIZED_TIME, Buffer.from('20260102030405.25Z'))));
+    assert.equal(decodeHeader(withTime, readTopLevel(withTime, 'PKIHeader')).messageTime?.toISOString(), '2026-01-02T03:04:05.000Z');
   });
 
   describe('requests built with the product client builder', () => {

@@ -1,6 +1,6 @@
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { CmpMalformedError, CmpRejectedError } from '../../../../src/pki/cmp/cmp.errors.js';
 import { decodePkiMessage } from '../../../../src/pki/cmp/pki-message.js';
 import { verifySignatureProtection } from '../../../../src/pki/cmp/cmp-protection.js';
@@ -61,6 +61,7 @@ describe('CMP codec on messages from openssl cmp', () => {
       assert.equal(r.code, 0, r.output);
     }
   });
+  after(() => rmSync(files.dir, { recursive: true, force: true }));
 
   it('ok ir protected by the birth certificate: header, protection, template and POP', () => {
     const ir = msg('ir.der');
