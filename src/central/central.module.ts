@@ -25,6 +25,7 @@ import { EstController } from './enrollment/est/est.controller.js';
 import { EnrollmentAdminController } from './enrollment/enrollment-admin.controller.js';
 import { VA_CONTROLLERS, VA_PROVIDERS } from './va/va.parts.js';
 import { VaService } from './va/va.service.js';
+import { CMP_CONTROLLERS, cmpProviders } from './enrollment/cmp/cmp.providers.js';
 
 @Module({})
 export class CentralModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -44,7 +45,7 @@ export class CentralModule implements OnApplicationBootstrap, OnApplicationShutd
   static forConfig(config: CentralConfig): DynamicModule {
     return {
       module: CentralModule,
-      controllers: [OrdersController, StationsController, AuditIngestController, HealthController, EstController, EnrollmentAdminController, ...VA_CONTROLLERS],
+      controllers: [OrdersController, StationsController, AuditIngestController, HealthController, EstController, EnrollmentAdminController, ...VA_CONTROLLERS, ...CMP_CONTROLLERS],
       providers: [
         { provide: CENTRAL_CONFIG, useValue: config },
         { provide: DataSource, useFactory: () => openSqlite(config.databasePath, CENTRAL_ENTITIES, CENTRAL_MIGRATIONS) },
@@ -61,6 +62,7 @@ export class CentralModule implements OnApplicationBootstrap, OnApplicationShutd
         RevocationEvents,
         RevocationService,
         ...VA_PROVIDERS,
+        ...cmpProviders('sql'),
       ],
     };
   }

@@ -102,3 +102,37 @@ export async function opensslVerify(leaf: string, root: string, untrusted?: stri
   const res = await tool('openssl', ['verify', '-x509_strict', '-CAfile', root, ...(untrusted ? ['-untrusted', untrusted] : []), ...extra, leaf]);
   return { ok: res.code === 0, output: `${res.stdout}${res.stderr}`.trim() };
 }
+
+/**
+ * CMP (RFC 4210 / RFC 9483) with `openssl cmp` as interop.md describes: an `ir` protected with the
+ * birth certificate, its chain in extraCerts; central's responder chain verified against `trust`.
+ * `cmd` cr / kur / rr / genm authenticate with the operational certificate instead.
+ */
+export async function cmpOpenssl(opts: {
+  url: string;
+  trust: string;
+  cmd: 'ir' | 'cr' | 'kur' | 'p10cr' | 'rr' | 'genm';
+  cert: string;
+  key: string;
+  extraCerts?: string;
+  newKey?: string;
+  csr?: string;
+  oldCert?: string;
+  subject?: string;
+  out?: string;
+  implicitConfirm?: boolean;
+  extra?: string[];
+}): Promise<ClientResult> {
+  const server = opts.url.replace(/^https?:\/\//, '') + '/.well-known/cmp';
+  const args = ['cmp', '-config', '', '-cmd', opts.cmd, '-server', server, '-cert', opts.cert, '-key', opts.key, '-trusted', opts.trust];
+  if (opts.extraCerts) args.push('-extracerts', opts.extraCerts);
+  if (opts.subject) args.push('-subject', opts.subject);
+  if (opts.newKey) args.push('-newkey', opts.newKey);
+  if (opts.csr) args.push('-csr', opts.csr);
+  if (opts.oldCert) args.push('-oldcert', opts.oldCert);
+  if (opts.out) args.push('-certout', opts.out);
+  if (opts.implicitConfirm) args.push('-implicit_confirm');
+  args.push(...(opts.extra ?? []));
+  const res = await tool('openssl', args);
+  return { ok: res.code === 0, output: `${res.stdout}${res.stderr}`.trim() };
+}

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLine, provisionAll, type SlotView } from './line.js';
 import { runFieldPhase, writeFieldTrust, installTrust } from './field-phase.js';
+import { cmpOpenssl } from './field-clients.js';
 
 const USAGE = `usage: npm run demo -- [--devices N] [--jigs M] [--state-dir DIR] [--quota Q] [--exit] [--summary FILE]
   --devices N     devices to provision (default 24)
@@ -113,7 +114,8 @@ async function main(): Promise<number> {
   const trust = await writeFieldTrust(line);
   const enrolling = done.map((s) => s.deviceSerial!).filter(Boolean);
   installTrust(line, enrolling, trust);
-  const field = await runFieldPhase(line, enrolling, trust);
+  const field = await runFieldPhase(line, enrolling, trust, (o) =>
+    cmpOpenssl({ url: o.url, trust: o.trust, cmd: 'ir', cert: o.birth, key: o.birthKey, extraCerts: o.birthChain, newKey: o.newKey, subject: `/CN=${o.cn}`, out: o.out }));
   for (const f of field.failed) console.log(`demo: field enrollment of ${f.serial} over ${f.client} failed: ${f.output}`);
   console.log(`demo: field phase: ${field.enrolled}/${enrolling.length} devices enrolled in ${(field.ms / 1000).toFixed(1)} s (${Object.entries(field.byClient).map(([k, v]) => `${k} ${v}`).join(', ')}); operational.pem in each device folder`);
   if (args.summary) writeFileSync(args.summary, JSON.stringify({ ...summary, field: { enrolled: field.enrolled, byClient: field.byClient, failed: field.failed.length, ms: field.ms } }, null, 2));

@@ -13,8 +13,11 @@ export const OID = {
   secp384r1: '1.3.132.0.34',
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
   ecdsaWithSha384: '1.2.840.10045.4.3.3',
+  ecdsaWithSha512: '1.2.840.10045.4.3.4',
   rsaEncryption: '1.2.840.113549.1.1.1',
   sha256WithRsa: '1.2.840.113549.1.1.11',
+  sha384WithRsa: '1.2.840.113549.1.1.12',
+  sha512WithRsa: '1.2.840.113549.1.1.13',
   ed25519: '1.3.101.112',
   // Digests (RFC 5754 §2: parameters absent); SHA-1 only to match OCSP CertIDs (RFC 6960 §4.1.1)
   sha1: '1.3.14.3.2.26',
@@ -55,6 +58,13 @@ export const OID = {
   ocspNonce: '1.3.6.1.5.5.7.48.1.2',
   ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
   kpOcspSigning: '1.3.6.1.5.5.7.3.9',
+  // CRL entry extension (RFC 5280 §5.3.1), carried in a CMP rr's crlEntryDetails
+  crlReason: '2.5.29.21',
+  // CMP (RFC 4210 §5.3.19, RFC 9480 §4.3) and CRMF (RFC 4211 §6.5)
+  passwordBasedMac: '1.2.840.113533.7.66.13',
+  itImplicitConfirm: '1.3.6.1.5.5.7.4.13',
+  itCaCerts: '1.3.6.1.5.5.7.4.17',
+  regCtrlOldCertId: '1.3.6.1.5.5.7.5.1.5',
   // RFC 4108 §5: HardwareModuleName in a SAN otherName (IEEE 802.1AR §8.10.4)
   hardwareModuleName: '1.3.6.1.5.5.7.8.4',
   // Product private extensions (documented in docs/pki-profile.md)
