@@ -111,11 +111,19 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
     if (!serialInRange(deviceSerial, order.serialFirst, order.serialLast)) {
       throw new EnrollmentRefusal('out-of-range', `device serial ${deviceSerial} is outside order ${order.orderId}'s range ${order.serialFirst}..${order.serialLast}`, ctx);
     }
-    await this.refuseRevoked(order.orderId, deviceSerial);
-    const [audited] = await this.ds.query(sql(`SELECT station_id, order_id FROM device_registry WHERE fingerprint = ?`), [birthFingerprint]);
-    if (!audited || audited.order_id !== order.orderId || audited.station_id !== order.stationId) {
+    // one round trip for what every greenfield request needs to know (revoked? audited? enrolled before?)
+    const [known] = await this.ds.query(
+      sql(`SELECT (SELECT COUNT(*) FROM device_revocation WHERE order_id = ? AND (scope = 'order' OR device_serial = ?)) AS revoked,
+        r.station_id AS station_id, r.order_id AS audited_order, e.birth_fingerprint AS enrolled_before
+        FROM (SELECT 1 AS one) x
+        LEFT JOIN device_registry r ON r.fingerprint = ?
+        LEFT JOIN device_enrollment e ON e.order_id = ? AND e.device_serial = ?`),
+      [order.orderId, deviceSerial, birthFingerprint, order.orderId, deviceSerial],
+    );
+    if (Number(known.revoked) > 0) await this.refuseRevoked(order.orderId, deviceSerial);
+    if (!known.station_id || known.audited_order !== order.orderId || known.station_id !== order.stationId) {
       const ageSeconds = (now.getTime() - c.identity.details.notBefore.getTime()) / 1000;
-      if (!audited && ageSeconds < this.config.enrollment.auditGraceSeconds) {
+      if (!known.station_id && ageSeconds < this.config.enrollment.auditGraceSeconds) {
         await this.record(req, 'pending', 'not-audited-yet', 'the birth certificate is not yet in an audit batch; ask again later', ctx, birthFingerprint, now);
         return { status: 'pending', retryAfterSeconds: 30 };
       }
@@ -123,8 +131,10 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
       throw new EnrollmentRefusal('unknown-device', `device ${deviceSerial}'s birth certificate is not in any audit batch of order ${order.orderId}`, ctx);
     }
     const keyHash = sha256(req.spki);
-    const again = await this.previousEnrollment(order.orderId, deviceSerial, birthFingerprint, keyHash, now);
-    if (again) return again;
+    if (known.enrolled_before) {
+      const again = await this.previousEnrollment(order.orderId, deviceSerial, birthFingerprint, keyHash, now);
+      if (again) return again;
+    }
     try {
       return await this.writes.run(() => this.ds.transaction(async (m) => {
         const counted = await m.createQueryBuilder().update(ProductionOrderEntity)

@@ -27,6 +27,8 @@ export class CredentialClassifier {
   /** Order CA certificates already checked against the brand root, by fingerprint */
   private readonly trustedOrderCas = new Set<string>();
   private operationalCa: Buffer | null = null;
+  /** orders whose Order CA is issued: their terms no longer change, so one read per process */
+  private readonly orders = new Map<string, ProductionOrderEntity>();
 
   constructor(
     private readonly ds: DataSource,
@@ -58,7 +60,8 @@ export class CredentialClassifier {
     const orderId = identity.orderId!;
     const deviceSerial = identity.deviceSerial;
     const context = { orderId, deviceSerial };
-    const order = await this.ds.getRepository(ProductionOrderEntity).findOneBy({ orderId });
+    const order = this.orders.get(orderId) ?? (await this.ds.getRepository(ProductionOrderEntity).findOneBy({ orderId }));
+    if (order?.orderCaCertificate) this.orders.set(orderId, order);
     if (!order?.orderCaCertificate) throw new EnrollmentRefusal('bad-chain', `order ${orderId} has no Order CA known to central`, context);
     if (!isSignedBy(identity.details.der, order.orderCaCertificate)) {
       throw new EnrollmentRefusal('bad-chain', `the birth certificate is not signed by the Order CA of order ${orderId}`, context);
