@@ -2,6 +2,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLine, provisionAll, type SlotView } from './line.js';
+import { addStationUser } from './station-users.js';
+import { generatePassword } from '../station/auth/password.js';
 
 const USAGE = `usage: npm run demo -- [--devices N] [--jigs M] [--state-dir DIR] [--quota Q] [--exit] [--summary FILE]
   --devices N     devices to provision (default 24)
@@ -79,7 +81,7 @@ async function main(): Promise<number> {
   const done = slots.filter((s) => s.phase === 'done');
   const withFiles = done.filter((s) => s.deviceSerial && existsSync(join(line.stateDir, 'devices', s.deviceSerial, 'birth.pem')));
   const { refused, failed, quota, policy } = countBy(slots);
-  const status = (await (await fetch(`${line.stationUrl}/api/status`)).json()) as {
+  const status = (await (await fetch(`${line.stationUrl}/api/status`, { headers: { authorization: `Bearer ${line.operatorToken}` } })).json()) as {
     shift: { stationMsPerDevice: unknown };
     orders: Array<{ orderId: string; quota: number; issued: number; byStatus: Record<string, number> }>;
   };
@@ -120,7 +122,10 @@ async function main(): Promise<number> {
   const expected = Math.min(args.devices, args.quota ?? args.devices);
   const allGood = done.length === expected && withFiles.length === expected && done.length + quota === args.devices;
   if (args.exit) return stopAndExit(allGood ? 0 : 1);
+  const password = generatePassword();
+  await addStationUser(line.stateDir, 'demo', 'supervisor', password);
   console.log(`demo: station UI at ${line.stationUrl}/ (endpoints in ${join(line.stateDir, 'endpoints.json')}); Ctrl-C stops everything`);
+  console.log(`demo: sign in as "demo" (supervisor) with password ${password}`);
   return new Promise<number>(() => undefined);
 }
 
