@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { startLine, type RunningLine } from '../../src/demo/line.js';
@@ -17,6 +18,7 @@ const JIGS = 2;
 const BAD = 3; // device 3 (jig-1 slot 1) sends a CSR whose signature does not verify
 const TERMINAL = ['done', 'failed', 'refused'];
 const DAY = 24 * 3600 * 1000;
+const OPENAPI = fileURLToPath(new URL('../../../station-ui/src/api/openapi.json', import.meta.url));
 
 /**
  * The operator panel in Debian's Chromium against the real station, central, Redis, SoftHSM2
@@ -52,6 +54,32 @@ describe('e2e ui: the station panel, live, by role, accessible', () => {
     await browser?.close();
     await line?.stop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('fail every API route refuses a request without credentials (401); every supervisor route refuses an operator (403)', async () => {
+    const doc = JSON.parse(readFileSync(OPENAPI, 'utf8')) as { paths: Record<string, Record<string, { 'x-required-role'?: string }>> };
+    const sample: Record<string, string> = { jigId: 'jig-1', slot: '0', orderId: 'PO-NONE', id: '999', serial: 'SN000001' };
+    const open = new Set(['GET /health', 'POST /api/auth/login']);
+    let supervisorRoutes = 0;
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      const url = line.stationUrl + path.replace(/\{(\w+)\}/g, (_, p: string) => sample[p]);
+      for (const [method, op] of Object.entries(methods)) {
+        const route = `${method.toUpperCase()} ${path}`;
+        if (open.has(route)) continue;
+        const ask = async (token?: string) => {
+          const res = await fetch(url, { method: method.toUpperCase(), headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: method === 'get' ? undefined : '{}' });
+          await res.body?.cancel();
+          return res.status;
+        };
+        assert.equal(await ask(), 401, `${route} without credentials`);
+        assert.equal(await ask('not-a-token-of-this-station'), 403, `${route} with a foreign token`);
+        if (op['x-required-role'] === 'supervisor') {
+          supervisorRoutes++;
+          assert.equal(await ask(line.operatorToken), 403, `${route} as an operator`);
+        }
+      }
+    }
+    assert.equal(supervisorRoutes, 7);
   });
 
   it('ok the sign-in screen refuses a wrong password and the attempt is audited', async () => {

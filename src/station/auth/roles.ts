@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { SetMetadata, applyDecorators } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 
 /** Station roles (system.md §8): a supervisor may do everything an operator may, and more. */
 export const STATION_ROLES = ['operator', 'supervisor'] as const;
@@ -22,8 +23,8 @@ export interface Principal {
 export const REQUIRED_ROLE = 'station:required-role';
 export const PUBLIC_ROUTE = 'station:public-route';
 
-/** The least role a route needs. Routes without it need a signed-in operator. */
-export const RequiresRole = (role: StationRole) => SetMetadata(REQUIRED_ROLE, role);
+/** The least role a route needs (also stated in the OpenAPI document as x-required-role). Routes without it need an operator. */
+export const RequiresRole = (role: StationRole) => applyDecorators(SetMetadata(REQUIRED_ROLE, role), ApiExtension('x-required-role', role));
 
 /** A route anyone may reach: the login form, the UI's static files. */
 export const PublicRoute = () => SetMetadata(PUBLIC_ROUTE, true);
