@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
-import { SlotBoard } from '../../provisioning/slot-board.js';
+import { SlotBoard, slotProgress } from '../../provisioning/slot-board.js';
 import { PanelService, withAction } from '../panel.service.js';
 import type { PanelDto } from '../dto/panel.dto.js';
 import type { SlotDto } from '../dto/slot.dto.js';
@@ -10,7 +10,6 @@ export interface LiveEvent {
   data: PanelDto | SlotDto | { at: string };
 }
 
-const PROGRESS: Record<string, number> = { hello: 10, csr: 25, issuing: 45, injecting: 65, verifying: 80, locking: 90, done: 100 };
 /** slot changes come in bursts (64 jigs): the panel summary is rebuilt at most this often */
 const PANEL_DEBOUNCE_MS = 300;
 /** state that changes without a slot or an API call (audit sync, expiry, alarms) is looked at this often */
@@ -41,7 +40,7 @@ export class LiveUpdates implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.stopBoard = this.board.onChange((s) => {
       if (this.subscribers === 0) return;
-      this.events.next({ type: 'slot', data: withAction({ ...s, progress: PROGRESS[s.phase] ?? 0 }) });
+      this.events.next({ type: 'slot', data: withAction({ ...s, progress: slotProgress(s.phase) }) });
       if (['done', 'failed', 'refused'].includes(s.phase)) this.changed();
     });
   }
