@@ -29,7 +29,7 @@ const line = await startLine({ stateDir: dir, devices, jigs: 16, stationSettings
 try {
   await provisionAll(line, 16, devices, 600_000);
   await waitUntil('audit sync', async () => {
-    const s = await httpJson<{ sync: { unsynced: number; ackedSeq: number } }>('GET', `${line.stationUrl}/api/audit`);
+    const s = await httpJson<{ sync: { unsynced: number; ackedSeq: number } }>('GET', `${line.stationUrl}/api/audit`, undefined, line.operatorToken);
     return s.sync.unsynced === 0 && s.sync.ackedSeq > 0 ? true : undefined;
   }, 300_000, 500);
   // the station, simulators and Redis stay up but idle; central is the server under test

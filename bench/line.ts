@@ -39,7 +39,7 @@ try {
   const slots = await provisionAll(line, jigs, devices, 600_000);
   const wall = (Date.now() - t0) / 1000;
   const stationCpu = cpuMs(line.station.pid) - cpu0;
-  const status = (await (await fetch(`${line.stationUrl}/api/status`)).json()) as {
+  const status = (await (await fetch(`${line.stationUrl}/api/status`, { headers: { authorization: `Bearer ${line.operatorToken}` } })).json()) as {
     shift: { provisioned: number; stationMsPerDevice: { p50: number; p99: number; samples: number } };
   };
   const s = status.shift.stationMsPerDevice;

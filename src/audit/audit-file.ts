@@ -41,6 +41,11 @@ export function readAuditFromDatabase(path: string, fromSeq = 1, toSeq = Number.
  * record a checkpoint signed, that checkpoint as {"checkpoint": {…}} (docs/audit.md).
  */
 export function writeAuditFile(path: string, data: AuditExport): void {
+  writeFileSync(path, formatAuditFile(data));
+}
+
+/** The text of an exported audit file (see writeAuditFile). */
+export function formatAuditFile(data: AuditExport): string {
   const bySeq = new Map(data.checkpoints.map((c) => [c.seq, c]));
   const lines: string[] = [];
   for (const r of data.records) {
@@ -48,7 +53,7 @@ export function writeAuditFile(path: string, data: AuditExport): void {
     const cp = bySeq.get(r.seq);
     if (cp) lines.push(JSON.stringify({ checkpoint: cp }));
   }
-  writeFileSync(path, lines.join('\n') + '\n');
+  return lines.join('\n') + '\n';
 }
 
 export function readAuditFile(path: string): AuditExport {

@@ -1,12 +1,20 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateNested } from 'class-validator';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { HsmSettings, HttpSettings, ProductSettings, RedisSettings } from './common-config.js';
 import { loadJigConfiguration, type JigDefinition } from './jig-config.js';
 import { validateConfig } from './validate-config.js';
 import { ConfigError } from '../common/domain-error.js';
+
+/** A bearer token for line automation and scripts, with the role it acts in (docs/ui.md). */
+export class ApiTokenSettings {
+  @Matches(/^[a-z][a-z0-9._-]{1,31}$/) name: string;
+  @IsIn(['operator', 'supervisor']) role: 'operator' | 'supervisor';
+  /** at least 128 bits of randomness, e.g. `openssl rand -hex 16` */
+  @IsString() @MinLength(16) token: string;
+}
 
 export class CentralSettings {
   @Matches(/^https?:\/\/[^\s]+$/) url: string;
@@ -34,8 +42,14 @@ export class StationConfig {
   @IsInt() @Min(1) @Max(1024) hsmCounterBlock: number = 16;
   /** how often audit records are sent to central (a BullMQ job scheduler) */
   @IsInt() @Min(200) @Max(3_600_000) auditSyncIntervalMs: number = 5_000;
-  /** supervisor actions (clear alarms, cancel orders) need this token until user accounts exist */
+  /** an automation token acting as a supervisor (named "supervisor" in the audit log); see also apiTokens */
   @IsOptional() @IsString() @IsNotEmpty() supervisorToken?: string;
+  /** bearer tokens for automation, each with its role; people sign in with a user name and password */
+  @IsArray() @ValidateNested({ each: true }) @Type(() => ApiTokenSettings) apiTokens: ApiTokenSettings[] = [];
+  /** a browser session ends after this many minutes without a request… */
+  @IsInt() @Min(1) @Max(24 * 60) sessionIdleMinutes: number = 30;
+  /** …and at the latest this many hours after sign-in (one shift) */
+  @IsInt() @Min(1) @Max(72) sessionMaxHours: number = 12;
 }
 
 export const STATION_CONFIG = Symbol('STATION_CONFIG');
@@ -47,6 +61,11 @@ export function checkStationConfig(c: StationConfig): string[] {
   c.products.forEach((p, i) => {
     if (seen.has(p.model)) problems.push(`products[${i}].model: duplicate product "${p.model}"`);
     seen.add(p.model);
+  });
+  const tokenNames = new Set<string>();
+  c.apiTokens.forEach((t, i) => {
+    if (tokenNames.has(t.name) || (t.name === 'supervisor' && c.supervisorToken)) problems.push(`apiTokens[${i}].name: duplicate token name "${t.name}"`);
+    tokenNames.add(t.name);
   });
   return problems;
 }

@@ -44,7 +44,7 @@ export type CmpEnroll = (opts: { url: string; trust: string; birth: string; birt
 export async function runFieldPhase(line: RunningLine, serials: string[], trust: FieldTrust, cmp?: CmpEnroll, concurrency = 4): Promise<FieldResult> {
   const t0 = Date.now();
   await waitUntil('the station audit backlog to reach central', async () => {
-    const s = await httpJson<{ sync: { unsynced: number; ackedSeq: number } }>('GET', `${line.stationUrl}/api/audit`);
+    const s = await httpJson<{ sync: { unsynced: number; ackedSeq: number } }>('GET', `${line.stationUrl}/api/audit`, undefined, line.operatorToken);
     return s.sync.unsynced === 0 && s.sync.ackedSeq > 0 ? true : undefined;
   }, 120_000, 250);
   const result: FieldResult = { enrolled: 0, byClient: {}, failed: [], ms: 0 };

@@ -46,7 +46,9 @@ export interface RunningLine {
   /** central's HTTPS listener (EST), its key in central's HSM */
   centralTlsUrl: string;
   adminToken: string;
+  /** the station's automation tokens: supervisor (opens orders, imports grants) and operator (scans, reads) */
   supervisorToken: string;
+  operatorToken: string;
   orderId: string;
   serials: string[];
   redis: RunningProcess;
@@ -151,6 +153,7 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
     const trustAnchorPath = join(dir, 'station', 'brand-root.pem');
     writeFileSync(trustAnchorPath, rootPem);
     const supervisorToken = randomBytes(16).toString('hex');
+    const operatorToken = randomBytes(16).toString('hex');
 
     const serials = Array.from({ length: opts.devices }, (_, i) => opts.serialOverrides?.[i + 1] ?? serialOf(i + 1));
     await httpJson('POST', `${centralProc.ready}/api/orders`, {
@@ -213,6 +216,7 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
         central: { url: centralProc.ready, apiToken: stationToken },
         trustAnchorPath,
         supervisorToken,
+        apiTokens: [{ name: 'line-automation', role: 'operator', token: operatorToken }],
         products: [{ model: product, keyAlgorithm: 'ec-p256', hardwareTypeOid: '2.25.316439792148501594468024376345574696162.2.1', organization: 'Acme Devices' }],
         jigConfigPath: 'jigs.json',
         ...(opts.attempts ? { provisioningAttempts: opts.attempts } : {}),
@@ -233,7 +237,7 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
       });
     let station = await launchStation();
     stopList.push(() => station.stop());
-    await httpJson('POST', `${station.ready}/api/orders/${orderId}/open`);
+    await httpJson('POST', `${station.ready}/api/orders/${orderId}/open`, undefined, supervisorToken);
     const stationUrl = station.ready;
     say(`station: order ${orderId} open (Order CA key generated in the station HSM, certificate signed by central)`);
 
@@ -245,6 +249,7 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
       centralTlsUrl: `https://127.0.0.1:${centralTlsPort}`,
       adminToken,
       supervisorToken,
+      operatorToken,
       orderId,
       serials,
       redis,
@@ -276,11 +281,11 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
 
 /** Scan every jig and wait until each device is done, failed or refused. */
 export async function provisionAll(line: RunningLine, jigCount: number, expected: number, timeoutMs = 120_000): Promise<SlotView[]> {
-  for (let j = 1; j <= jigCount; j++) await httpJson('POST', `${line.stationUrl}/api/jigs/jig-${j}/scan`);
+  for (let j = 1; j <= jigCount; j++) await httpJson('POST', `${line.stationUrl}/api/jigs/jig-${j}/scan`, undefined, line.operatorToken);
   return waitUntil(
     'every device to finish',
     async () => {
-      const slots = await httpJson<SlotView[]>('GET', `${line.stationUrl}/api/jigs`);
+      const slots = await httpJson<SlotView[]>('GET', `${line.stationUrl}/api/jigs`, undefined, line.operatorToken);
       return slots.length >= expected && slots.every((s) => TERMINAL.has(s.phase)) ? slots : undefined;
     },
     timeoutMs,

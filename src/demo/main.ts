@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { startLine, provisionAll, type SlotView } from './line.js';
 import { runFieldPhase, writeFieldTrust, installTrust } from './field-phase.js';
 import { cmpOpenssl } from './field-clients.js';
+import { addStationUser } from './station-users.js';
+import { generatePassword } from '../station/auth/password.js';
 
 const USAGE = `usage: npm run demo -- [--devices N] [--jigs M] [--state-dir DIR] [--quota Q] [--exit] [--summary FILE]
   --devices N     devices to provision (default 24)
@@ -81,7 +83,7 @@ async function main(): Promise<number> {
   const done = slots.filter((s) => s.phase === 'done');
   const withFiles = done.filter((s) => s.deviceSerial && existsSync(join(line.stateDir, 'devices', s.deviceSerial, 'birth.pem')));
   const { refused, failed, quota, policy } = countBy(slots);
-  const status = (await (await fetch(`${line.stationUrl}/api/status`)).json()) as {
+  const status = (await (await fetch(`${line.stationUrl}/api/status`, { headers: { authorization: `Bearer ${line.operatorToken}` } })).json()) as {
     shift: { stationMsPerDevice: unknown };
     orders: Array<{ orderId: string; quota: number; issued: number; byStatus: Record<string, number> }>;
   };
@@ -137,7 +139,10 @@ async function main(): Promise<number> {
   const expected = Math.min(args.devices, args.quota ?? args.devices);
   const allGood = done.length === expected && withFiles.length === expected && done.length + quota === args.devices && field.enrolled === enrolling.length;
   if (args.exit) return stopAndExit(allGood ? 0 : 1);
+  const password = generatePassword();
+  await addStationUser(line.stateDir, 'demo', 'supervisor', password);
   console.log(`demo: station UI at ${line.stationUrl}/ (endpoints in ${join(line.stateDir, 'endpoints.json')}); Ctrl-C stops everything`);
+  console.log(`demo: sign in as "demo" (supervisor) with password ${password}`);
   return new Promise<number>(() => undefined);
 }
 

@@ -39,6 +39,10 @@ import { QuotaGuard } from './quota/quota-guard.js';
 import { OrderLifecycle } from './orders/order-lifecycle.js';
 import { StationOrderEntity } from './database/entities.js';
 import { TRUST_ANCHOR, loadTrustAnchor } from './orders/trust-anchor.js';
+import { AUTH_CONTROLLERS, AUTH_PROVIDERS } from './auth/auth.providers.js';
+import { LiveController } from './api/live/live.controller.js';
+import { LiveUpdates } from './api/live/live-updates.service.js';
+import { PanelService } from './api/panel.service.js';
 
 @Module({})
 export class StationModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -69,7 +73,7 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
         BullModule.registerQueue({ name: PROVISIONING_QUEUE }),
         BullModule.registerQueue({ name: AUDIT_SYNC_QUEUE }),
       ],
-      controllers: [StationController, SupervisorController, AuditController, HealthController, StaticUiController],
+      controllers: [StationController, SupervisorController, AuditController, LiveController, ...AUTH_CONTROLLERS, HealthController, StaticUiController],
       providers: [
         { provide: STATION_CONFIG, useValue: config },
         { provide: TRUST_ANCHOR, useFactory: () => loadTrustAnchor(config.trustAnchorPath) },
@@ -97,6 +101,9 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
         AlarmService,
         QuotaGuard,
         OrderLifecycle,
+        PanelService,
+        LiveUpdates,
+        ...AUTH_PROVIDERS,
       ],
     };
   }

@@ -34,7 +34,7 @@ describe('e2e: signed checkpoints of the audit chain (audit key in the station H
   before(async () => {
     line = await startLine({ stateDir: dir, devices: 6, jigs: 2 });
     await provisionAll(line, 2, 6, 60_000);
-    const cp = await httpJson<{ checkpoint: { seq: number } | null }>('POST', `${line.stationUrl}/api/audit/checkpoints`);
+    const cp = await httpJson<{ checkpoint: { seq: number } | null }>('POST', `${line.stationUrl}/api/audit/checkpoints`, undefined, line.supervisorToken);
     assert.ok(cp.checkpoint && cp.checkpoint.seq > 10);
     await line.station.stop(); // a clean stop signs a last checkpoint if records were added
     db = join(dir, 'station', 'station.db');

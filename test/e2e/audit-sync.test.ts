@@ -19,10 +19,10 @@ interface AuditState {
 describe('e2e: audit sync to central survives central being down', () => {
   let line: RunningLine;
   const dir = mkdtempSync(join(tmpdir(), 'e2e-sync-'));
-  const state = () => httpJson<AuditState>('GET', `${line.stationUrl}/api/audit`);
+  const state = () => httpJson<AuditState>('GET', `${line.stationUrl}/api/audit`, undefined, line.operatorToken);
   const central = () => httpJson<{ lastSeq: number; lastHash: string; devices: number }>('GET', `${line.centralUrl}/api/audit/stations/line-1`, undefined, line.adminToken);
-  const scan = (slot: number) => Promise.all([1, 2].map((j) => httpJson('POST', `${line.stationUrl}/api/jigs/jig-${j}/scan?slot=${slot}`)));
-  const doneCount = async () => (await httpJson<SlotView[]>('GET', `${line.stationUrl}/api/jigs`)).filter((s) => s.phase === 'done').length;
+  const scan = (slot: number) => Promise.all([1, 2].map((j) => httpJson('POST', `${line.stationUrl}/api/jigs/jig-${j}/scan?slot=${slot}`, undefined, line.operatorToken)));
+  const doneCount = async () => (await httpJson<SlotView[]>('GET', `${line.stationUrl}/api/jigs`, undefined, line.operatorToken)).filter((s) => s.phase === 'done').length;
   const synced = (timeoutMs = 20_000) =>
     waitUntil('the audit backlog to drain', async () => {
       const s = await state();

@@ -29,7 +29,7 @@ describe('e2e: kill -9 at every fail point of the issuance path', () => {
   const dir = mkdtempSync(join(tmpdir(), 'e2e-crash-'));
   let kills = 0;
 
-  const scanAll = () => Promise.all(Array.from({ length: JIGS }, (_, j) => httpJson('POST', `${line.stationUrl}/api/jigs/jig-${j + 1}/scan`)));
+  const scanAll = () => Promise.all(Array.from({ length: JIGS }, (_, j) => httpJson('POST', `${line.stationUrl}/api/jigs/jig-${j + 1}/scan`, undefined, line.operatorToken)));
 
   before(async () => {
     line = await startLine({ stateDir: dir, devices: DEVICES, jigs: JIGS, quota: 200, stationSettings: { hsmCounterBlock: 1 } });
@@ -45,7 +45,7 @@ describe('e2e: kill -9 at every fail point of the issuance path', () => {
       // device i (fresh): jig (i % 4) + 1, slot floor(i / 4)
       const station = await line.restartStation({ STATION_FAILPOINT: point });
       const died = new Promise<void>((resolve) => station.child.once('exit', () => resolve()));
-      await httpJson('POST', `${line.stationUrl}/api/jigs/jig-${(i % JIGS) + 1}/scan?slot=${Math.floor(i / JIGS)}`);
+      await httpJson('POST', `${line.stationUrl}/api/jigs/jig-${(i % JIGS) + 1}/scan?slot=${Math.floor(i / JIGS)}`, undefined, line.operatorToken);
       const outcome = await Promise.race([died.then(() => 'killed'), new Promise((r) => setTimeout(() => r('survived'), 15_000))]);
       assert.equal(outcome, 'killed', `kill ${i + 1} at ${point}`);
       kills++;
@@ -57,14 +57,14 @@ describe('e2e: kill -9 at every fail point of the issuance path', () => {
     const slots = await waitUntil(
       'every device to finish after the last restart',
       async () => {
-        const all = await httpJson<SlotView[]>('GET', `${line.stationUrl}/api/jigs`);
+        const all = await httpJson<SlotView[]>('GET', `${line.stationUrl}/api/jigs`, undefined, line.operatorToken);
         return all.length === DEVICES && all.every((s) => ['done', 'failed', 'refused'].includes(s.phase)) ? all : undefined;
       },
       60_000,
       200,
     );
     assert.deepEqual(slots.filter((s) => s.phase !== 'done').map((s) => `${s.deviceSerial} ${s.phase} ${s.message}`), []);
-    const alarms = await httpJson<{ locked: boolean; alarms: unknown[] }>('GET', `${line.stationUrl}/api/alarms`);
+    const alarms = await httpJson<{ locked: boolean; alarms: unknown[] }>('GET', `${line.stationUrl}/api/alarms`, undefined, line.operatorToken);
     assert.deepEqual(alarms, { locked: false, alarms: [] }, 'crashes within a counter block are not tampering');
   });
 

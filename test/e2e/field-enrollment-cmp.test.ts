@@ -28,7 +28,7 @@ describe('e2e: CMP greenfield enrollment and lifecycle with openssl cmp', () => 
     line = await startLine({ stateDir: dir, devices: 4, jigs: 2, stationSettings: { auditSyncIntervalMs: 300 } });
     await provisionAll(line, 2, 4);
     await waitUntil('audit sync', async () => {
-      const s = await httpJson<{ sync: { unsynced: number; ackedSeq: number } }>('GET', `${line.stationUrl}/api/audit`);
+      const s = await httpJson<{ sync: { unsynced: number; ackedSeq: number } }>('GET', `${line.stationUrl}/api/audit`, undefined, line.operatorToken);
       return s.sync.unsynced === 0 && s.sync.ackedSeq > 0 ? true : undefined;
     }, 30_000);
     mkdirSync(work, { recursive: true });

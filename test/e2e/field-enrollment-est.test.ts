@@ -26,7 +26,7 @@ describe('e2e: EST greenfield enrollment with curl and strongSwan pki', () => {
     const slots = await provisionAll(line, 2, 6);
     assert.equal(slots.filter((s) => s.phase === 'done').length, 6);
     await waitUntil('the audit backlog to reach central', async () => {
-      const s = await httpJson<{ sync: { unsynced: number; ackedSeq: number } }>('GET', `${line.stationUrl}/api/audit`);
+      const s = await httpJson<{ sync: { unsynced: number; ackedSeq: number } }>('GET', `${line.stationUrl}/api/audit`, undefined, line.operatorToken);
       return s.sync.unsynced === 0 && s.sync.ackedSeq > 0 ? true : undefined;
     }, 30_000);
     const { pem } = await httpJson<{ pem: string }>('GET', `${line.centralUrl}/api/pki/root`);

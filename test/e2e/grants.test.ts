@@ -40,7 +40,7 @@ describe('e2e: quota grants imported at the station (online and as files)', () =
     });
     return { status: res.status, body: (await res.json()) as { code?: string; message?: string; orderId?: string; quota?: number } };
   };
-  const stationOrders = async () => (await httpJson<Array<{ orderId: string }>>('GET', `${line.stationUrl}/api/orders`)).map((o) => o.orderId).sort();
+  const stationOrders = async () => (await httpJson<Array<{ orderId: string }>>('GET', `${line.stationUrl}/api/orders`, undefined, line.operatorToken)).map((o) => o.orderId).sort();
 
   before(async () => {
     line = await startLine({ stateDir: dir, devices: 1, jigs: 1 });

@@ -26,13 +26,13 @@ describe('e2e: a jig pulled mid-provisioning resumes when it is back, and each d
   const dir = mkdtempSync(join(tmpdir(), 'e2e-hotplug-'));
   const seen: string[] = [];
 
-  const slots = () => httpJson<SlotView[]>('GET', `${line.stationUrl}/api/jigs`);
+  const slots = () => httpJson<SlotView[]>('GET', `${line.stationUrl}/api/jigs`, undefined, line.operatorToken);
   const slot0 = async () => (await slots()).find((s) => s.jigId === 'jig-1' && s.slot === 0);
 
   before(async () => {
     // device 1 (slot 0) answers every request 2 s late: a window to pull the cable after issuance
     line = await startLine({ stateDir: dir, devices: 2, jigs: 1, quota: 5, modes: { 1: 'slow' } });
-    await httpJson('POST', `${line.stationUrl}/api/jigs/jig-1/scan`);
+    await httpJson('POST', `${line.stationUrl}/api/jigs/jig-1/scan`, undefined, line.operatorToken);
     const atPull = await waitUntil('slot 0 past issuance', async () => {
       const s = await slot0();
       return s && PAST_ISSUANCE.has(s.phase) ? s : undefined;
@@ -45,7 +45,7 @@ describe('e2e: a jig pulled mid-provisioning resumes when it is back, and each d
       return s?.phase === 'interrupted' ? s : undefined;
     }, 30_000, 50);
     seen.push(`${interrupted.phase}: ${interrupted.message}`);
-    const ports = await httpJson<Array<{ state: string }>>('GET', `${line.stationUrl}/api/jigs/ports`);
+    const ports = await httpJson<Array<{ state: string }>>('GET', `${line.stationUrl}/api/jigs/ports`, undefined, line.operatorToken);
     seen.push(`port ${ports[0].state}`);
 
     replugged = await createPtyPair(join(dir, 'pty'), 'jig-1'); // plugged back, same name
@@ -76,7 +76,7 @@ describe('e2e: a jig pulled mid-provisioning resumes when it is back, and each d
   });
 
   it('ok quota used exactly once per device, one record and one signature each, the device holds the certificate on record', async () => {
-    const status = await httpJson<{ orders: Array<{ issued: number; left: number }> }>('GET', `${line.stationUrl}/api/status`);
+    const status = await httpJson<{ orders: Array<{ issued: number; left: number }> }>('GET', `${line.stationUrl}/api/status`, undefined, line.operatorToken);
     assert.equal(status.orders[0].issued, 2);
     assert.equal(status.orders[0].left, 3);
     const db = new Database(join(dir, 'station', 'station.db'), { readonly: true });

@@ -61,11 +61,11 @@ describe('e2e: a line of 4 jigs provisions 20 devices through central, station, 
   });
 
   it('ok the station counts exactly one issuance per device and the order quota is used up', async () => {
-    const status = (await (await fetch(`${line.stationUrl}/api/status`)).json()) as { orders: Array<{ issued: number; left: number }> };
+    const status = (await (await fetch(`${line.stationUrl}/api/status`, { headers: { authorization: `Bearer ${line.operatorToken}` } })).json()) as { orders: Array<{ issued: number; left: number }> };
     assert.equal(status.orders[0].issued, DEVICES);
     assert.equal(status.orders[0].left, 0);
     for (const serial of line.serials) {
-      const d = (await (await fetch(`${line.stationUrl}/api/devices/${serial}`)).json()) as { status: string };
+      const d = (await (await fetch(`${line.stationUrl}/api/devices/${serial}`, { headers: { authorization: `Bearer ${line.operatorToken}` } })).json()) as { status: string };
       assert.equal(d.status, 'locked');
     }
   });

@@ -46,7 +46,7 @@ describe('e2e: misbehaving devices end with a clear error on their own slot', ()
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const certificateOf = async (serial: string) => (await fetch(`${line.stationUrl}/api/devices/${serial}`)).status;
+  const certificateOf = async (serial: string) => (await fetch(`${line.stationUrl}/api/devices/${serial}`, { headers: { authorization: `Bearer ${line.operatorToken}` } })).status;
 
   it('fail bad CSR signature: refused, no certificate issued', async () => {
     assert.equal(outcome(1).phase, 'refused');
@@ -99,7 +99,7 @@ describe('e2e: misbehaving devices end with a clear error on their own slot', ()
 
   it('ok good devices on the same jigs are unaffected, and only issued devices used quota', async () => {
     for (const i of [8, 9, 10, 11]) assert.equal(outcome(i).phase, 'done', `device ${i}`);
-    const status = (await (await fetch(`${line.stationUrl}/api/status`)).json()) as { orders: Array<{ issued: number }> };
+    const status = (await (await fetch(`${line.stationUrl}/api/status`, { headers: { authorization: `Bearer ${line.operatorToken}` } })).json()) as { orders: Array<{ issued: number }> };
     // issued: reboot(5), slow(6), refuse-lock(7), 8, 9, 10, 11 — refusals cost nothing
     assert.equal(status.orders[0].issued, 7);
   });

@@ -44,13 +44,13 @@ describe('e2e: 64 jigs race on an order of 50, ten rounds', () => {
         notBefore: new Date(Date.now() - 60_000).toISOString(),
         notAfter: new Date(Date.now() + 3600_000).toISOString(),
       }, line.adminToken);
-      await httpJson('POST', `${line.stationUrl}/api/orders/${orderId}/open`);
+      await httpJson('POST', `${line.stationUrl}/api/orders/${orderId}/open`, undefined, line.supervisorToken);
 
-      await Promise.all(Array.from({ length: JIGS }, (_, j) => httpJson('POST', `${line.stationUrl}/api/jigs/jig-${j + 1}/scan?slot=${round}`)));
+      await Promise.all(Array.from({ length: JIGS }, (_, j) => httpJson('POST', `${line.stationUrl}/api/jigs/jig-${j + 1}/scan?slot=${round}`, undefined, line.operatorToken)));
       const slots = await waitUntil(
         `round ${round} to finish`,
         async () => {
-          const all = await httpJson<SlotView[]>('GET', `${line.stationUrl}/api/jigs`);
+          const all = await httpJson<SlotView[]>('GET', `${line.stationUrl}/api/jigs`, undefined, line.operatorToken);
           const mine = all.filter((s) => s.slot === round);
           return mine.length === JIGS && mine.every((s) => ['done', 'failed', 'refused'].includes(s.phase)) ? mine : undefined;
         },
@@ -66,7 +66,7 @@ describe('e2e: 64 jigs race on an order of 50, ten rounds', () => {
 
       // certificates that exist: on devices, plus spoiled ones at the station — exactly the quota
       const onDevices = Array.from({ length: JIGS }, (_, j) => serialOf(round, j + 1)).filter((s) => existsSync(join(dir, 'devices', s, 'birth.pem')));
-      const orders = await httpJson<Array<{ orderId: string; issued: number; status: string; closedReason: string; byStatus: Record<string, number> }>>('GET', `${line.stationUrl}/api/orders`);
+      const orders = await httpJson<Array<{ orderId: string; issued: number; status: string; closedReason: string; byStatus: Record<string, number> }>>('GET', `${line.stationUrl}/api/orders`, undefined, line.operatorToken);
       const order = orders.find((o) => o.orderId === orderId)!;
       assert.equal(onDevices.length + (order.byStatus.spoiled ?? 0), QUOTA);
       assert.equal(order.issued, QUOTA);

@@ -1,79 +1,89 @@
 import { Controller, Get, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { ApiDefaultResponse, ApiOkResponse, ApiCreatedResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiErrorDto } from './dto/api-error.dto.js';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
-import { STATION_CONFIG, StationConfig } from '../../config/station-config.js';
-import { StationOrdersService, type OrderSummary } from '../orders/station-orders.service.js';
+import { StationOrdersService } from '../orders/station-orders.service.js';
 import { SlotBoard } from '../provisioning/slot-board.js';
 import { JigManager } from '../provisioning/jig-manager.js';
 import { PROVISIONING_QUEUE_PORT, type ProvisioningQueue } from '../provisioning/provisioning.queue.js';
-import { RefusalLog } from '../provisioning/refusal-log.js';
-import { LineMetrics } from '../provisioning/line-metrics.js';
 import { IssuanceService } from '../issuance/issuance.service.js';
 import { toPem } from '../../pki/pem.js';
+import { RequiresRole } from '../auth/roles.js';
+import { PanelService } from './panel.service.js';
+import { LiveUpdates } from './live/live-updates.service.js';
+import { DeviceDto, RefusalDto, ScanResultDto, SlotDto } from './dto/slot.dto.js';
+import { OrderDto, StatusDto } from './dto/status.dto.js';
 
-class JigParam {
-  @Matches(/^[A-Za-z0-9_-]{1,32}$/) jigId: string;
+export class JigParam {
+  @ApiProperty() @Matches(/^[A-Za-z0-9_-]{1,32}$/) jigId: string;
 }
 class ScanQuery {
   /** scan one slot only (an operator re-running a slot); absent: every occupied slot */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(254) slot?: number;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(254) slot?: number;
 }
 class OrderParam {
-  @Matches(/^[A-Za-z0-9._-]{1,64}$/) orderId: string;
+  @ApiProperty() @Matches(/^[A-Za-z0-9._-]{1,64}$/) orderId: string;
 }
 class SerialParam {
-  @IsOptional() @Matches(/^[A-Za-z0-9 '()+,\-./:=?]{1,64}$/) serial: string;
+  @ApiProperty() @IsOptional() @Matches(/^[A-Za-z0-9 '()+,\-./:=?]{1,64}$/) serial: string;
 }
 
-/** The station's API: what the operator panel and line automation use. */
+const IN_HAND = (phase: string | undefined) => phase !== undefined && !['idle', 'done', 'failed', 'refused', 'interrupted'].includes(phase);
+
+/** The station's API: what the operator panel and line automation use. Operators and up. */
+@ApiTags('station')
+@ApiDefaultResponse({ type: ApiErrorDto, description: 'an error: status, code and message' })
 @Controller('api')
 export class StationController {
   constructor(
-    @Inject(STATION_CONFIG) private readonly config: StationConfig,
     private readonly orders: StationOrdersService,
     private readonly board: SlotBoard,
     private readonly jigs: JigManager,
     @Inject(PROVISIONING_QUEUE_PORT) private readonly queue: ProvisioningQueue,
-    private readonly refusals: RefusalLog,
-    private readonly metrics: LineMetrics,
     private readonly issuance: IssuanceService,
+    private readonly panel: PanelService,
+    private readonly live: LiveUpdates,
   ) {}
 
   @Get('status')
-  async status() {
-    return {
-      stationId: this.config.stationId,
-      orders: await this.orders.list(),
-      slots: this.board.all(),
-      shift: this.metrics.snapshot(),
-    };
+  @ApiOkResponse({ type: StatusDto })
+  status(): Promise<StatusDto> {
+    return this.panel.status();
   }
 
   @Get('orders')
-  listOrders(): Promise<OrderSummary[]> {
+  @ApiOkResponse({ type: [OrderDto] })
+  listOrders(): Promise<OrderDto[]> {
     return this.orders.list();
   }
 
+  /** Fetch this order's grant from central and open it (online delivery). */
   @Post('orders/:orderId/open')
-  openOrder(@Param() p: OrderParam): Promise<OrderSummary> {
-    return this.orders.open(p.orderId);
+  @RequiresRole('supervisor')
+  @ApiCreatedResponse({ type: OrderDto })
+  async openOrder(@Param() p: OrderParam): Promise<OrderDto> {
+    const order = await this.orders.open(p.orderId);
+    this.live.changed();
+    return order;
   }
 
   @Get('jigs')
-  slots() {
-    return this.board.all();
+  @ApiOkResponse({ type: [SlotDto] })
+  slots(): SlotDto[] {
+    return this.panel.slots();
   }
 
   /** Ask the jig which slots hold a device and queue one provisioning run for each. */
   @Post('jigs/:jigId/scan')
-  async scan(@Param() p: JigParam, @Query() q: ScanQuery): Promise<{ jigId: string; slots: number[]; queued: number[]; absentPorts: string[] }> {
+  @ApiCreatedResponse({ type: ScanResultDto })
+  async scan(@Param() p: JigParam, @Query() q: ScanQuery): Promise<ScanResultDto> {
     const { slots, absentPorts } = await this.jigs.scan(p.jigId);
     const runId = Date.now().toString(36);
     const queued: number[] = [];
     const wanted = q.slot === undefined ? slots : slots.filter((s) => s === q.slot);
     for (const slot of wanted) {
-      const phase = this.board.get(p.jigId, slot)?.phase;
-      if (phase && !['idle', 'done', 'failed', 'refused', 'interrupted'].includes(phase)) continue; // already in hand
+      if (IN_HAND(this.board.get(p.jigId, slot)?.phase)) continue;
       this.board.set(p.jigId, slot, { phase: 'queued', attempts: 0, deviceSerial: undefined });
       if (await this.queue.enqueue({ jigId: p.jigId, slot }, runId)) queued.push(slot);
     }
@@ -87,12 +97,14 @@ export class StationController {
   }
 
   @Get('refusals')
-  listRefusals() {
-    return this.refusals.list();
+  @ApiOkResponse({ type: [RefusalDto] })
+  listRefusals(): Promise<RefusalDto[]> {
+    return this.panel.refusalList();
   }
 
   @Get('devices/:serial')
-  async device(@Param() p: SerialParam) {
+  @ApiOkResponse({ type: DeviceDto })
+  async device(@Param() p: SerialParam): Promise<DeviceDto> {
     const row = await this.issuance.findBySerial(p.serial);
     if (!row) throw new NotFoundException(`no birth certificate issued for ${p.serial}`);
     return { deviceSerial: p.serial, orderId: row.order_id, status: row.status, fingerprint: row.fingerprint, certificate: row.certificate ? toPem(row.certificate) : null };

@@ -18,7 +18,13 @@ export type AuditKind =
   | 'device-refused'
   | 'alarm-raised'
   | 'alarm-cleared'
-  | 'issuance-voided';
+  | 'issuance-voided'
+  | 'login'
+  | 'login-failed'
+  | 'logout'
+  | 'user-changed'
+  | 'device-rerun'
+  | 'audit-exported';
 
 export interface AuditEvent {
   actor: string;

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { StationUsersAndSessions1763900000030 } from '../auth/users.migration.js';
 
 export class StationInitial1763900000000 implements MigrationInterface {
   name = 'StationInitial1763900000000';
@@ -166,4 +167,5 @@ export const STATION_MIGRATIONS = [
   StationAuditLog1763900000006,
   StationAuditCheckpoints1763900000007,
   StationAuditSync1763900000009,
+  StationUsersAndSessions1763900000030,
 ];

@@ -20,6 +20,11 @@ const PROGRESS: Record<SlotPhase, number> = {
   idle: 0, queued: 0, hello: 10, csr: 25, issuing: 45, injecting: 65, verifying: 80, locking: 90, done: 100, retrying: 0, failed: 0, refused: 0, interrupted: 0,
 };
 
+/** How far along a slot in this phase is, 0..100 (for progress bars). */
+export function slotProgress(phase: SlotPhase): number {
+  return PROGRESS[phase];
+}
+
 /**
  * Live state of every slot, for the operator's panel and the API. Memory only: the record of
  * truth is the database; this is what the line looks like right now.
