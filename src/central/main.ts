@@ -16,11 +16,11 @@ async function main(): Promise<void> {
   const config = loadConfigFile(CentralConfig, path);
   // a bad DATABASE_URL stops here, before the HSM or a listener is touched
   const database = centralDatabaseTarget(config);
-  Logger.log(`central database: ${describeTarget(database)}`, 'central');
   if (config.tls) {
     const engineConfig = join(dirname(config.databasePath), 'openssl-pkcs11.cnf');
     if (!ensureEngineConfigured(engineConfig, config.tls.engineModulePath, config.hsm.modulePath)) return;
   }
+  Logger.log(`central database: ${describeTarget(database)}`, 'central');
   const app = await createHttpApp(CentralModule.forConfig(config));
   await app.listen(config.http.port, config.http.host);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
