@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,9 +54,21 @@ export async function startPostgres(): Promise<RunningPostgres> {
   if (owner) chownSync(pwfile, owner.uid, owner.gid);
   const port = await freePort();
   let started = false;
+  // a test process that dies without its after() hook must not leave a server behind
+  const onExit = () => {
+    if (!started) return;
+    const args = ['stop', '-D', data, '-m', 'immediate'];
+    try {
+      if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...args], { stdio: 'ignore' });
+      else execFileSync(join(bin, 'pg_ctl'), args, { stdio: 'ignore' });
+    } catch { /* already gone */ }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
   const stop = async () => {
     if (started) await pgCommand('pg_ctl', ['stop', '-D', data, '-m', 'fast', '-w']).catch(() => undefined);
     started = false;
+    process.removeListener('exit', onExit);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
