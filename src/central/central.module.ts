@@ -1,11 +1,9 @@
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CENTRAL_CONFIG, type CentralConfig } from '../config/central-config.js';
-import { openSqlite } from '../common/sqlite-database.js';
 import { hsmProvider } from '../hsm/hsm.provider.js';
 import { HSM_PORT, type HsmPort } from '../hsm/hsm.port.js';
-import { CENTRAL_ENTITIES } from './database/entities.js';
-import { CENTRAL_MIGRATIONS } from './database/migrations.js';
+import { openCentralDatabase } from './database/central-database.js';
 import { CentralPkiService } from './ca/central-pki.service.js';
 import { OrdersService } from './orders/orders.service.js';
 import { OrdersController } from './orders/orders.controller.js';
@@ -48,7 +46,7 @@ export class CentralModule implements OnApplicationBootstrap, OnApplicationShutd
       controllers: [OrdersController, StationsController, AuditIngestController, HealthController, EstController, EnrollmentAdminController, ...VA_CONTROLLERS, ...CMP_CONTROLLERS],
       providers: [
         { provide: CENTRAL_CONFIG, useValue: config },
-        { provide: DataSource, useFactory: () => openSqlite(config.databasePath, CENTRAL_ENTITIES, CENTRAL_MIGRATIONS) },
+        { provide: DataSource, useFactory: () => openCentralDatabase(config) },
         hsmProvider(CENTRAL_CONFIG),
         CentralPkiService,
         OrdersService,

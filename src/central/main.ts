@@ -7,16 +7,20 @@ import { createHttpApp } from '../common/http-app.js';
 import { ensureEngineConfigured } from '../hsm/openssl-engine.js';
 import { CentralModule } from './central.module.js';
 import { listenHttps } from './tls/https-listener.js';
+import { centralDatabaseTarget, describeTarget } from './database/central-database.js';
 
 /** Central CA entry point: `CENTRAL_CONFIG=path/to/central.json node dist/src/central/main.js` */
 async function main(): Promise<void> {
   const path = process.env.CENTRAL_CONFIG;
   if (!path) throw new Error('CENTRAL_CONFIG must name the central config file');
   const config = loadConfigFile(CentralConfig, path);
+  // a bad DATABASE_URL stops here, before the HSM or a listener is touched
+  const database = centralDatabaseTarget(config);
   if (config.tls) {
     const engineConfig = join(dirname(config.databasePath), 'openssl-pkcs11.cnf');
     if (!ensureEngineConfigured(engineConfig, config.tls.engineModulePath, config.hsm.modulePath)) return;
   }
+  Logger.log(`central database: ${describeTarget(database)}`, 'central');
   const app = await createHttpApp(CentralModule.forConfig(config));
   await app.listen(config.http.port, config.http.host);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

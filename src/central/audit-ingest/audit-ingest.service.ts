@@ -5,6 +5,8 @@ import { AuditBatchRejectedError, signAuditReceipt, verifyAuditBatch, type Audit
 import { GENESIS_HASH } from '../../audit/audit-record.js';
 import { CentralPkiService } from '../ca/central-pki.service.js';
 import { WriteSerializer } from '../../common/write-serializer.js';
+import { sql, toCount } from '../../common/database-dialect.js';
+import { lockForTransaction } from '../../common/database-locks.js';
 
 const ROWS_PER_INSERT = 500;
 
@@ -59,7 +61,9 @@ export class AuditIngestService {
 
   private store(stationId: string, batch: AuditBatchContent, now: Date): Promise<IngestResult> {
     return this.ds.transaction(async (m) => {
-      const [last] = await m.query(`SELECT seq, hash FROM station_audit_record WHERE station_id = ? ORDER BY seq DESC LIMIT 1`, [stationId]);
+      // one batch of a station at a time, whichever central node it reached (no-op on SQLite)
+      await lockForTransaction(m, `audit-ingest:${stationId}`);
+      const [last] = await m.query(sql(`SELECT seq, hash FROM station_audit_record WHERE station_id = ? ORDER BY seq DESC LIMIT 1`), [stationId]);
       const held = { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH };
       if (batch.fromSeq > held.seq + 1) {
         throw new BatchRefusedError('BATCH_GAP', 409, `batch starts at record ${batch.fromSeq}; central holds station ${stationId} up to ${held.seq}: send from ${held.seq + 1}`);
@@ -68,7 +72,7 @@ export class AuditIngestService {
       const overlap = batch.records.filter((r) => r.seq <= held.seq);
       if (overlap.length) {
         const rows: Array<{ seq: number; hash: string }> = await m.query(
-          `SELECT seq, hash FROM station_audit_record WHERE station_id = ? AND seq BETWEEN ? AND ? ORDER BY seq`,
+          sql(`SELECT seq, hash FROM station_audit_record WHERE station_id = ? AND seq BETWEEN ? AND ? ORDER BY seq`),
           [stationId, overlap[0].seq, overlap[overlap.length - 1].seq],
         );
         const differs = overlap.find((r, i) => rows[i]?.hash !== r.hash);
@@ -82,31 +86,31 @@ export class AuditIngestService {
       for (let i = 0; i < fresh.length; i += ROWS_PER_INSERT) {
         const chunk = fresh.slice(i, i + ROWS_PER_INSERT);
         await m.query(
-          `INSERT INTO station_audit_record (station_id, seq, hash, prev_hash, kind, order_id, device_serial, fingerprint, record, received_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+          sql(`INSERT INTO station_audit_record (station_id, seq, hash, prev_hash, kind, order_id, device_serial, fingerprint, record, received_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`),
           chunk.flatMap((r) => [stationId, r.seq, r.hash, r.prevHash, r.kind, r.orderId, r.deviceSerial, r.fingerprint, JSON.stringify(r), at]),
         );
         const signed = chunk.filter((r) => r.kind === 'certificate-signed' && r.fingerprint && r.deviceSerial);
         if (signed.length) {
           await m.query(
-            `INSERT OR IGNORE INTO device_registry (fingerprint, device_serial, station_id, order_id, seq) VALUES ${signed.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+            sql(`INSERT OR IGNORE INTO device_registry (fingerprint, device_serial, station_id, order_id, seq) VALUES ${signed.map(() => '(?, ?, ?, ?, ?)').join(', ')}`),
             signed.flatMap((r) => [r.fingerprint, r.deviceSerial, stationId, r.orderId, r.seq]),
           );
         }
       }
       const toSeq = batch.toSeq;
       const headHash = batch.records[batch.records.length - 1].hash;
-      const [existing] = await m.query(`SELECT receipt FROM audit_receipt WHERE station_id = ? AND to_seq = ?`, [stationId, toSeq]);
+      const [existing] = await m.query(sql(`SELECT receipt FROM audit_receipt WHERE station_id = ? AND to_seq = ?`), [stationId, toSeq]);
       if (existing) return { receipt: Buffer.from(existing.receipt), toSeq, headHash, stored: fresh.length };
       const { signer, certificates } = await this.pki.documentSigner('receipt-signer');
       const receipt = signAuditReceipt({ v: 1, stationId, toSeq, headHash, receivedAt: at }, signer, [...certificates]);
-      await m.query(`INSERT INTO audit_receipt (station_id, to_seq, head_hash, receipt, received_at) VALUES (?, ?, ?, ?, ?)`, [stationId, toSeq, headHash, receipt, at]);
+      await m.query(sql(`INSERT INTO audit_receipt (station_id, to_seq, head_hash, receipt, received_at) VALUES (?, ?, ?, ?, ?)`), [stationId, toSeq, headHash, receipt, at]);
       return { receipt, toSeq, headHash, stored: fresh.length };
     });
   }
 
   async stationState(stationId: string): Promise<{ stationId: string; lastSeq: number; lastHash: string | null; devices: number }> {
-    const [last] = await this.ds.query(`SELECT seq, hash FROM station_audit_record WHERE station_id = ? ORDER BY seq DESC LIMIT 1`, [stationId]);
-    const [{ n }] = await this.ds.query(`SELECT COUNT(*) AS n FROM device_registry WHERE station_id = ?`, [stationId]);
-    return { stationId, lastSeq: last?.seq ?? 0, lastHash: last?.hash ?? null, devices: n };
+    const [last] = await this.ds.query(sql(`SELECT seq, hash FROM station_audit_record WHERE station_id = ? ORDER BY seq DESC LIMIT 1`), [stationId]);
+    const [{ n }] = await this.ds.query(sql(`SELECT COUNT(*) AS n FROM device_registry WHERE station_id = ?`), [stationId]);
+    return { stationId, lastSeq: last?.seq ?? 0, lastHash: last?.hash ?? null, devices: toCount(n) };
   }
 }

@@ -13,6 +13,7 @@ import type { OrderTerms } from '../../pki/extensions.js';
 import { signQuotaGrant, type QuotaGrantTerms } from '../../pki/quota-grant.js';
 import { CENTRAL_CONFIG, CentralConfig } from '../../config/central-config.js';
 import { CaCertificateEntity } from '../database/entities.js';
+import { withClusterLock } from '../../common/database-locks.js';
 
 const YEAR_MS = 365.25 * 24 * 3600 * 1000;
 
@@ -37,6 +38,11 @@ export class CentralPkiService {
 
   /** Create the hierarchy on first start (idempotent: existing rows and keys are reused). */
   async bootstrap(now = new Date()): Promise<void> {
+    // nodes sharing a database and a token create the hierarchy once: the second waits, then reuses
+    await withClusterLock(this.ds, 'central-pki', () => this.createHierarchy(now));
+  }
+
+  private async createHierarchy(now: Date): Promise<void> {
     const repo = this.ds.getRepository(CaCertificateEntity);
     let rootRow = await repo.findOneBy({ name: 'brand-root' });
     if (!rootRow) {
@@ -103,6 +109,10 @@ export class CentralPkiService {
    * reissued when it has less than 30 days left. Returns it with its chain up to the root.
    */
   async endEntitySigner(name: string, issuerName: string, cn: string, extendedKeyUsages: string[], now = new Date()): Promise<{ signer: Signer; certificate: Buffer; chain: Buffer[] }> {
+    return withClusterLock(this.ds, 'central-pki', () => this.endEntitySignerLocked(name, issuerName, cn, extendedKeyUsages, now));
+  }
+
+  private async endEntitySignerLocked(name: string, issuerName: string, cn: string, extendedKeyUsages: string[], now: Date): Promise<{ signer: Signer; certificate: Buffer; chain: Buffer[] }> {
     const repo = this.ds.getRepository(CaCertificateEntity);
     const issuer = await this.caIdentity(issuerName);
     let row = await repo.findOneBy({ name });
@@ -128,6 +138,10 @@ export class CentralPkiService {
    * `names`; reissued when the names change or it has less than 30 days left.
    */
   async tlsServerCertificate(names: string[], now = new Date()): Promise<{ keyLabel: string; certificate: Buffer; chain: Buffer[] }> {
+    return withClusterLock(this.ds, 'central-pki', () => this.tlsServerCertificateLocked(names, now));
+  }
+
+  private async tlsServerCertificateLocked(names: string[], now: Date): Promise<{ keyLabel: string; certificate: Buffer; chain: Buffer[] }> {
     const repo = this.ds.getRepository(CaCertificateEntity);
     const issuer = await this.caIdentity('management-ca');
     let row = await repo.findOneBy({ name: 'central-tls' });

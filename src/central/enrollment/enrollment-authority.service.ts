@@ -153,8 +153,10 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
       }));
     } catch (err) {
       // Another node (or request) enrolled this device between our look and our insert: the
-      // primary key stopped the second one; judge it again against what is now on record.
-      if (!(err instanceof EnrollmentRefusal) && (await this.enrollmentOf(order.orderId, deviceSerial))) {
+      // primary key stopped the second one (or its enrollment took the order's last place);
+      // judge it again against what is now on record.
+      const raced = !(err instanceof EnrollmentRefusal) || err.reason === 'over-quota';
+      if (raced && (await this.enrollmentOf(order.orderId, deviceSerial))) {
         const decided = await this.previousEnrollment(order.orderId, deviceSerial, birthFingerprint, keyHash, now);
         if (decided) return decided;
       }
@@ -257,13 +259,16 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
     await this.writes.run(() => this.ds.transaction(async (m) => {
       const cert = await m.getRepository(OperationalCertificateEntity).findOneBy({ serialHex: serial });
       if (!cert || cert.confirmation !== 'pending') return;
+      // only a pending certificate changes, so a certConf judged by two nodes at once counts once
+      const stillPending = { serialHex: serial, confirmation: 'pending' as const };
       if (accepted) {
-        await m.getRepository(OperationalCertificateEntity).update({ serialHex: serial }, { confirmation: 'accepted' });
+        await m.getRepository(OperationalCertificateEntity).update(stillPending, { confirmation: 'accepted' });
         return;
       }
       // RFC 4210 §5.3.18: the client rejected the certificate: revoke it, and if it was the
       // device's greenfield enrollment, undo that so the device may enroll again.
-      await m.getRepository(OperationalCertificateEntity).update({ serialHex: serial }, { confirmation: 'rejected', revokedAt: now.toISOString(), revocationReason: REASON_CESSATION });
+      const rejected = await m.getRepository(OperationalCertificateEntity).update(stillPending, { confirmation: 'rejected', revokedAt: now.toISOString(), revocationReason: REASON_CESSATION });
+      if (!rejected.affected) return;
       const enrollment = await m.getRepository(DeviceEnrollmentEntity).findOneBy({ orderId: cert.orderId, deviceSerial: cert.deviceSerial });
       if (enrollment?.certificateSerial === serial) {
         await m.getRepository(DeviceEnrollmentEntity).delete({ orderId: cert.orderId, deviceSerial: cert.deviceSerial });

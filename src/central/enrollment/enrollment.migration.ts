@@ -31,7 +31,7 @@ export class CentralEnrollment1763900000010 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['central_alarm', 'enrollment_event', 'device_revocation', 'operational_certificate', 'device_enrollment']) await q.query(`DROP TABLE ${t}`);
-    await q.query(`ALTER TABLE production_order DROP COLUMN enrolled`);
+    for (const t of ['central_alarm', 'enrollment_event', 'device_revocation', 'operational_certificate', 'device_enrollment']) await q.query(sql(`DROP TABLE ${t}`));
+    await q.query(sql(`ALTER TABLE production_order DROP COLUMN enrolled`));
   }
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { verifyCsr } from '../../pki/csr.js';
 import { readCertificate } from '../../pki/certificate-reader.js';
 import { InvalidInputError, DomainError } from '../../common/domain-error.js';
 import { CentralPkiService } from '../ca/central-pki.service.js';
 import { WriteSerializer } from '../../common/write-serializer.js';
+import { isUniqueViolation } from '../../common/database-dialect.js';
 import { ProductionOrderEntity } from '../database/entities.js';
 import type { CreateOrderDto, OrderView } from './order.dto.js';
 
@@ -38,7 +39,7 @@ export class OrdersService {
     const notBefore = new Date(dto.notBefore);
     const notAfter = new Date(dto.notAfter);
     const grantDer = await this.pki.signGrant({ ...dto, notBefore, notAfter, nonce: randomBytes(16) });
-    const row = await this.writes.run(() => repo.save({
+    const row = {
       ...dto,
       notBefore: notBefore.toISOString(),
       notAfter: notAfter.toISOString(),
@@ -46,8 +47,15 @@ export class OrdersService {
       orderCaCertificate: null,
       grantDer,
       createdAt: now.toISOString(),
-    }));
-    return view(row);
+    };
+    // an INSERT, not save(): the primary key decides between two creations racing (another node)
+    try {
+      await this.writes.run(() => repo.insert(row));
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new OrderConflictError(`order ${dto.orderId} exists already`);
+      throw err;
+    }
+    return view({ ...row, enrolled: 0 });
   }
 
   async get(orderId: string, stationId?: string): Promise<ProductionOrderEntity> {
@@ -79,7 +87,11 @@ export class OrdersService {
       { orderId, productModel: order.productModel, quota: order.quota, serialFirst: order.serialFirst, serialLast: order.serialLast },
       { notBefore: new Date(order.notBefore), notAfter: new Date(order.notAfter) },
     );
-    await this.writes.run(() => this.ds.getRepository(ProductionOrderEntity).update({ orderId }, { orderCaCertificate: certificate, status: 'active' }));
+    // only the first Order CA for an order is kept, whichever node signed it: a request racing
+    // this one (a retry reaching another node) is answered from what is on record
+    const stored = await this.writes.run(() => this.ds.getRepository(ProductionOrderEntity)
+      .update({ orderId, orderCaCertificate: IsNull() }, { orderCaCertificate: certificate, status: 'active' }));
+    if (!stored.affected) return this.signOrderCa(orderId, stationId, csrDer);
     return { certificate, chain: [this.pki.rootCertificate()] };
   }
 }
