@@ -1,4 +1,5 @@
 import { request } from 'node:https';
+import { request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 
 /** One request's outcome and latency. */
@@ -21,7 +22,10 @@ export async function runLoad(jobs: Array<() => Promise<Sample>>, concurrency: n
   let next = 0;
   const t0 = performance.now();
   await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < jobs.length) samples.push(await jobs[next++]());
+    while (next < jobs.length) {
+      const i = next++;
+      samples[i] = await jobs[i](); // by job index, so callers can split the samples by kind
+    }
   }));
   return { samples, wallMs: performance.now() - t0 };
 }
@@ -39,6 +43,24 @@ export function httpsPost(url: string, opts: { body: Buffer | string; contentTyp
     );
     req.on('error', () => resolve({ status: 0, ms: performance.now() - t0 }));
     req.end(opts.body);
+  });
+}
+
+/** A CMP message over plain HTTP (the protocol protects itself), one connection per request; 200 with a PKIMessage whose body is not `error` counts. */
+export function cmpPost(url: string, body: Buffer, accept: (answer: Buffer) => boolean): Promise<Sample> {
+  const u = new URL(url);
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const req = httpRequest(
+      { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent: false, headers: { 'content-type': 'application/pkixcmp', 'content-length': body.length } },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve({ status: res.statusCode === 200 && accept(Buffer.concat(parts)) ? 200 : (res.statusCode ?? 0) + 1000, ms: performance.now() - t0 }));
+      },
+    );
+    req.on('error', () => resolve({ status: 0, ms: performance.now() - t0 }));
+    req.end(body);
   });
 }
 

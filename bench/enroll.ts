@@ -2,7 +2,8 @@
  * bench/enroll: field enrollment throughput at central, measured with a load generator in the
  * same run: EST simpleenroll over TLS with the birth certificate as client certificate (full
  * handshake per enrollment, greenfield policy, HSM signature by the Operational CA, durable
- * record), and side by side the same CSR-signing load against cfssl (`cfssl serve`, software CA
+ * record) for half the devices, CMP ir (birth-certificate protection, implicit confirm, over
+ * HTTP) for the other half, and side by side the same CSR-signing load against cfssl (`cfssl serve`, software CA
  * key, TLS) as a peer. Rates are per server CPU-second (the load generator shares the machine).
  *   npm run bench:enroll -- [--devices 600] [--concurrency 8]
  */
@@ -17,10 +18,18 @@ import { freePort, httpJson, waitUntil } from '../src/demo/processes.js';
 import { buildCsr } from '../src/pki/csr-builder.js';
 import { toPem } from '../src/pki/pem.js';
 import { deviceFiles } from '../src/demo/field-clients.js';
-import { cpuMs, httpsPost, report, runLoad } from './enroll-load.js';
+import { cpuMs, cmpPost, httpsPost, report, runLoad } from './enroll-load.js';
+import { createPrivateKey, randomBytes, sign as cryptoSign } from 'node:crypto';
+import { buildCertReqMessages, buildClientMessage } from '../src/pki/cmp/cmp-request-builder.js';
+import { decodePkiMessage } from '../src/pki/cmp/pki-message.js';
+import { OID } from '../src/pki/oids.js';
+import { nullValue } from '../src/pki/der/der-writer.js';
+import { fromPem } from '../src/pki/pem.js';
+import type { Signer } from '../src/pki/signer.js';
 
 const { values } = parseArgs({ options: { devices: { type: 'string', default: '600' }, concurrency: { type: 'string', default: '8' } } });
 const devices = Number(values.devices);
+const percentileOf = (samples: Array<{ ms: number }>) => { const v = samples.map((x) => x.ms).sort((a, b) => a - b); return (v[Math.floor(0.99 * v.length)] ?? NaN).toFixed(1); };
 const concurrency = Number(values.concurrency);
 const dir = mkdtempSync(join(tmpdir(), 'bench-enroll-'));
 
@@ -36,19 +45,48 @@ try {
   const root = Buffer.from((await httpJson<{ pem: string }>('GET', `${line.centralUrl}/api/pki/root`)).pem);
   const centralPid = Number(execFileSync('pgrep', ['-P', String(line.central.pid)]).toString().trim().split('\n')[0]) || line.central.pid;
 
-  // every device: its birth certificate + key for TLS, and a CSR for a new operational key
-  const work = line.serials.map(async (serial) => {
+  // every device: its birth certificate + key, and a request for a new operational key
+  const work = line.serials.map(async (serial, i) => {
     const f = deviceFiles(line.stateDir, serial);
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const csr = Buffer.from(await buildCsr({ privateKey, publicKey, algorithm: 'ec-p256', subject: { serialNumber: serial, commonName: serial } }));
-    return { cert: readFileSync(f.birth), key: readFileSync(f.key), csr };
+    const birthPem = readFileSync(f.birth);
+    const keyPem = readFileSync(f.key);
+    if (i % 2 === 0) {
+      const csr = Buffer.from(await buildCsr({ privateKey, publicKey, algorithm: 'ec-p256', subject: { serialNumber: serial, commonName: serial } }));
+      return { kind: 'est' as const, cert: birthPem, key: keyPem, body: csr };
+    }
+    // CMP ir protected with the birth key, POP with the new key, asking for implicit confirm (RFC 9483 §4.1.1)
+    const signerOf = (k: import('node:crypto').KeyObject, spki: Buffer): Signer => ({ algorithm: 'ec-p256', spki, sign: (d) => cryptoSign('sha256', d, k) });
+    const birthKey = createPrivateKey(keyPem);
+    const birthSpki = Buffer.from(new (await import('node:crypto')).X509Certificate(birthPem).publicKey.export({ format: 'der', type: 'spki' }));
+    const newSpki = publicKey.export({ format: 'der', type: 'spki' });
+    const chain = readFileSync(f.chain, 'utf8');
+    const body = buildClientMessage(
+      { signer: signerOf(birthKey, birthSpki), certificate: fromPem(birthPem.toString()), chain: [fromPem(chain)] },
+      { bodyType: 'ir', transactionId: randomBytes(16), body: buildCertReqMessages({ spki: newSpki, popSigner: signerOf(privateKey, newSpki) }), generalInfo: [{ type: OID.itImplicitConfirm, value: nullValue() }] },
+    );
+    return { kind: 'cmp' as const, cert: birthPem, key: keyPem, body };
   });
   const prepared = await Promise.all(work);
 
   const estUrl = `${line.centralTlsUrl}/.well-known/est/simpleenroll`;
+  const cmpUrl = `${line.centralUrl}/.well-known/cmp`;
+  const ipOk = (answer: Buffer) => {
+    try {
+      return decodePkiMessage(answer).bodyType === 'ip';
+    } catch {
+      return false;
+    }
+  };
   const cpu0 = cpuMs(centralPid);
-  const est = await runLoad(prepared.map((d) => () => httpsPost(estUrl, { body: d.csr.toString('base64'), contentType: 'application/pkcs10', ca: root, cert: d.cert, key: d.key })), concurrency);
-  const ours = report('central EST simpleenroll (mTLS, HSM)', est, cpuMs(centralPid) - cpu0);
+  const both = await runLoad(prepared.map((d) => () =>
+    d.kind === 'est'
+      ? httpsPost(estUrl, { body: d.body.toString('base64'), contentType: 'application/pkcs10', ca: root, cert: d.cert, key: d.key })
+      : cmpPost(cmpUrl, d.body, ipOk)), concurrency);
+  const ours = report('central EST + CMP ir (HSM signing)', both, cpuMs(centralPid) - cpu0);
+  const estOnly = { samples: both.samples.filter((_, i) => prepared[i]?.kind === 'est'), wallMs: both.wallMs };
+  const cmpOnly = { samples: both.samples.filter((_, i) => prepared[i]?.kind === 'cmp'), wallMs: both.wallMs };
+  console.log(`  of which EST simpleenroll (mTLS): ${estOnly.samples.filter((x) => x.status === 200).length} ok, p99 ${percentileOf(estOnly.samples)} ms; CMP ir: ${cmpOnly.samples.filter((x) => x.status === 200).length} ok, p99 ${percentileOf(cmpOnly.samples)} ms`);
 
   // the peer: cfssl serve with a software P-256 CA, over TLS, the same CSRs
   const peerDir = join(dir, 'cfssl');
@@ -63,7 +101,11 @@ try {
     const tlsCa = readFileSync(join(peerDir, 'tls.pem'));
     await waitUntil('cfssl serve', async () => ((await httpsPost(`https://127.0.0.1:${port}/api/v1/cfssl/sign`, { body: '{}', contentType: 'application/json', ca: tlsCa })).status > 0 ? true : undefined), 15_000, 200);
     const peerCpu0 = cpuMs(cfssl.pid!);
-    const peer = await runLoad(prepared.map((d) => () => httpsPost(`https://127.0.0.1:${port}/api/v1/cfssl/sign`, { body: JSON.stringify({ certificate_request: toPem(d.csr, 'CERTIFICATE REQUEST') }), contentType: 'application/json', ca: tlsCa })), concurrency);
+    const csrs = await Promise.all(prepared.map(async (_, i) => {
+      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      return Buffer.from(await buildCsr({ privateKey, publicKey, algorithm: 'ec-p256', subject: { serialNumber: `P${i}`, commonName: `P${i}` } }));
+    }));
+    const peer = await runLoad(csrs.map((csr) => () => httpsPost(`https://127.0.0.1:${port}/api/v1/cfssl/sign`, { body: JSON.stringify({ certificate_request: toPem(csr, 'CERTIFICATE REQUEST') }), contentType: 'application/json', ca: tlsCa })), concurrency);
     const theirs = report('cfssl serve /sign (TLS, key on disk)', peer, cpuMs(cfssl.pid!) - peerCpu0);
     console.log(`\nours / cfssl per server CPU-second: ${(ours.perCore / theirs.perCore).toFixed(2)}; wall: ${(ours.rate / theirs.rate).toFixed(2)}`);
     console.log('target: ≥ 500 enrollments/s per core at central (full TLS, policy, HSM signing, durable record)');
