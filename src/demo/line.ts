@@ -138,7 +138,8 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
       startProcess({
         name: 'central',
         command: process.execPath,
-        args: [join(DIST, 'src/central/main.js')],
+        // CENTRAL_NODE_ARGS (e.g. "--cpu-prof") lets a developer profile central under load
+        args: [...(process.env.CENTRAL_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(DIST, 'src/central/main.js')],
         env: { ...hsmEnv, CENTRAL_CONFIG: centralConfig },
         logFile: join(dir, 'logs', 'central.log'),
         readyPattern: /READY central (\S+)/,

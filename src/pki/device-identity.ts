@@ -1,5 +1,5 @@
-import { X509Certificate } from 'node:crypto';
-import { DerError, children, contentOf, decodeOid, readTopLevel } from './der/der-reader.js';
+import { X509Certificate, verify, type KeyObject } from 'node:crypto';
+import { DerError, children, contentOf, decodeOid, expectTag, readTopLevel } from './der/der-reader.js';
 import { TAG } from './der/der-writer.js';
 import { readCertificateDetails, type CertificateDetails } from './certificate-details.js';
 import { nameAttribute } from './name-reader.js';
@@ -65,3 +65,48 @@ export function isSignedBy(cert: Uint8Array, issuer: Uint8Array): boolean {
     return false;
   }
 }
+
+/** An issuer prepared once (its subject bytes and public key), to check many certificates against. */
+export interface PreparedIssuer {
+  subject: Buffer;
+  key: KeyObject;
+}
+
+export function prepareIssuer(issuerDer: Uint8Array): PreparedIssuer {
+  const x = new X509Certificate(Buffer.from(issuerDer));
+  return { subject: readCertificateDetails(issuerDer).subject, key: x.publicKey };
+}
+
+/** Signature algorithms a device certificate may carry, with the digest to verify them. */
+const SIGNATURE_DIGESTS: Record<string, string | null> = {
+  [OID.ecdsaWithSha256]: 'sha256',
+  [OID.ecdsaWithSha384]: 'sha384',
+  [OID.sha256WithRsa]: 'sha256',
+  [OID.ed25519]: null,
+};
+
+/**
+ * `isSignedBy` for the hot path: the issuer's key was decoded once, and the certificate's own
+ * bytes are checked without building an X509Certificate (RFC 5280 §6.1.3 (a)(1), (a)(4)).
+ */
+export function isSignedByPrepared(certDer: Uint8Array, issuer: PreparedIssuer): boolean {
+  try {
+    const buf = Buffer.from(certDer);
+    const parts = children(buf, expectTag(buf, readTopLevel(buf, 'Certificate'), TAG.SEQUENCE, 'Certificate'));
+    const [tbs, sigAlg, sigValue] = parts;
+    if (!tbs || !sigAlg || !sigValue || parts.length !== 3) return false;
+    const [algOid] = children(buf, sigAlg);
+    const digest = SIGNATURE_DIGESTS[decodeOid(contentOf(buf, algOid))];
+    if (digest === undefined) return false;
+    const bits = contentOf(buf, expectTag(buf, sigValue, TAG.BIT_STRING, 'signatureValue'));
+    if (bits[0] !== 0) return false;
+    const tbsFields = children(buf, tbs);
+    const offset = tbsFields[0]?.tag === 0xa0 ? 1 : 0;
+    const issuerName = tbsFields[offset + 2];
+    if (!issuerName || !Buffer.from(buf.subarray(issuerName.start, issuerName.end)).equals(issuer.subject)) return false;
+    return verify(digest, buf.subarray(tbs.start, tbs.end), issuer.key, Buffer.from(bits.subarray(1)));
+  } catch {
+    return false;
+  }
+}
+

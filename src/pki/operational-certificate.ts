@@ -3,6 +3,7 @@ import { issueCertificate, randomSerial } from './certificate.js';
 import { encodeName } from './name.js';
 import { keyIdentifierOf } from './spki.js';
 import { inspectSpki } from './spki.js';
+import type { KeyAlgorithm } from './key-algorithm.js';
 import {
   authorityKeyIdentifier,
   basicConstraints,
@@ -29,6 +30,8 @@ export interface OperationalProfileInput {
   extendedKeyUsages: string[];
   /** where relying parties find status: CRL (CDP), OCSP and the issuer certificate (AIA) */
   urls: { crl: string; ocsp: string; caIssuers: string };
+  /** the key's type when the caller already inspected it (saves decoding the key twice) */
+  keyAlgorithm?: KeyAlgorithm;
 }
 
 /**
@@ -38,7 +41,7 @@ export interface OperationalProfileInput {
  * clients find status (RFC 5280 §4.2.1.13, §4.2.2.1). docs/pki-profile.md has the profile table.
  */
 export function issueOperationalCertificate(issuer: CaIdentity, input: OperationalProfileInput): { certificate: Buffer; serial: Buffer } {
-  const keyType = inspectSpki(input.spki).algorithm;
+  const keyType = input.keyAlgorithm ?? inspectSpki(input.spki).algorithm;
   const usages: KeyUsageName[] = ['digitalSignature'];
   if (keyType.startsWith('rsa')) usages.push('keyEncipherment');
   if (keyType.startsWith('ec-')) usages.push('keyAgreement');

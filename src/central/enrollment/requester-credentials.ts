@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { readDeviceIdentity, isSignedBy, type DeviceIdentity } from '../../pki/device-identity.js';
+import { readDeviceIdentity, isSignedBy, isSignedByPrepared, prepareIssuer, type DeviceIdentity, type PreparedIssuer } from '../../pki/device-identity.js';
 import { CertificateMalformedError } from '../../pki/pki.errors.js';
 import { ProductionOrderEntity } from '../database/entities.js';
 import { CentralPkiService } from '../ca/central-pki.service.js';
@@ -24,9 +24,9 @@ export type Credential =
  */
 @Injectable()
 export class CredentialClassifier {
-  /** Order CA certificates already checked against the brand root, by fingerprint */
-  private readonly trustedOrderCas = new Set<string>();
-  private operationalCa: Buffer | null = null;
+  /** Order CA certificates already checked against the brand root, by fingerprint, with their keys decoded */
+  private readonly trustedOrderCas = new Map<string, PreparedIssuer>();
+  private operationalCa: PreparedIssuer | null = null;
   /** orders whose Order CA is issued: their terms no longer change, so one read per process */
   private readonly orders = new Map<string, ProductionOrderEntity>();
 
@@ -44,8 +44,8 @@ export class CredentialClassifier {
       throw err;
     }
     if (identity.orderId !== null) return this.birth(identity, now);
-    const opCa = (this.operationalCa ??= (await this.pki.caIdentity('operational-ca')).certificate);
-    if (!isSignedBy(identity.details.der, opCa)) {
+    const opCa = (this.operationalCa ??= prepareIssuer((await this.pki.caIdentity('operational-ca')).certificate));
+    if (!isSignedByPrepared(identity.details.der, opCa)) {
       throw new EnrollmentRefusal('bad-chain', 'the client certificate is neither a birth certificate of a known order nor an operational certificate of this CA');
     }
     if (identity.details.notAfter < now || identity.details.notBefore > now) {
@@ -63,15 +63,17 @@ export class CredentialClassifier {
     const order = this.orders.get(orderId) ?? (await this.ds.getRepository(ProductionOrderEntity).findOneBy({ orderId }));
     if (order?.orderCaCertificate) this.orders.set(orderId, order);
     if (!order?.orderCaCertificate) throw new EnrollmentRefusal('bad-chain', `order ${orderId} has no Order CA known to central`, context);
-    if (!isSignedBy(identity.details.der, order.orderCaCertificate)) {
-      throw new EnrollmentRefusal('bad-chain', `the birth certificate is not signed by the Order CA of order ${orderId}`, context);
-    }
     const orderCaId = createHash('sha256').update(order.orderCaCertificate).digest('hex');
-    if (!this.trustedOrderCas.has(orderCaId)) {
+    let orderCa = this.trustedOrderCas.get(orderCaId);
+    if (!orderCa) {
       if (!isSignedBy(order.orderCaCertificate, this.pki.rootCertificate())) {
         throw new EnrollmentRefusal('bad-chain', `the Order CA of order ${orderId} does not chain to the brand root`, context);
       }
-      this.trustedOrderCas.add(orderCaId);
+      orderCa = prepareIssuer(order.orderCaCertificate);
+      this.trustedOrderCas.set(orderCaId, orderCa);
+    }
+    if (!isSignedByPrepared(identity.details.der, orderCa)) {
+      throw new EnrollmentRefusal('bad-chain', `the birth certificate is not signed by the Order CA of order ${orderId}`, context);
     }
     const issued = identity.details.notBefore;
     // a little slack: the station's clock and central's may differ by minutes
