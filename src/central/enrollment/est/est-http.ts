@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { PeerCertificate, DetailedPeerCertificate } from 'node:tls';
+import type { X509Certificate } from 'node:crypto';
 import type { RequesterCredentials } from '../enrollment-authority.port.js';
 
 /** EST bodies are small (a CSR); anything bigger is refused before it is read (RFC 7030 §4.2.1). */
@@ -43,14 +43,16 @@ export function decodeBase64Body(body: Buffer): Buffer | null {
 /** The TLS client certificate and the chain the client sent with it, or null when there is none. */
 export function tlsClientCredentials(req: IncomingMessage): RequesterCredentials | null {
   const socket = req.socket as TLSSocket;
-  if (!socket.encrypted || typeof socket.getPeerCertificate !== 'function') return null;
-  const leaf = socket.getPeerCertificate(true) as DetailedPeerCertificate;
-  if (!leaf || !leaf.raw) return null;
+  if (!socket.encrypted || typeof socket.getPeerX509Certificate !== 'function') return null;
+  // getPeerX509Certificate is much cheaper than getPeerCertificate(true), which builds a
+  // JavaScript object for every certificate of the chain
+  const leaf = socket.getPeerX509Certificate();
+  if (!leaf) return null;
   const extra: Buffer[] = [];
-  let cur: PeerCertificate & { issuerCertificate?: DetailedPeerCertificate } = leaf;
-  while (cur.issuerCertificate && cur.issuerCertificate !== cur && cur.issuerCertificate.raw && extra.length < 8) {
-    if (cur.issuerCertificate.raw.equals(cur.raw)) break;
-    extra.push(cur.issuerCertificate.raw);
+  let cur: X509Certificate | undefined = leaf.issuerCertificate;
+  while (cur && extra.length < 8 && !cur.raw.equals(leaf.raw)) {
+    extra.push(cur.raw);
+    if (cur.issuerCertificate?.raw.equals(cur.raw)) break;
     cur = cur.issuerCertificate;
   }
   return { certificate: leaf.raw, extraCertificates: extra };
