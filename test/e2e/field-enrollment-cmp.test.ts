@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { provisionAll, startLine, type RunningLine } from '../../src/demo/line.js';
 import { httpJson, waitUntil } from '../../src/demo/processes.js';
-import { cmpOpenssl, deviceFiles, newKeyAndCsr } from '../../src/demo/field-clients.js';
+import { cmpOpenssl, deviceFiles, estEnrollCurl, newKeyAndCsr } from '../../src/demo/field-clients.js';
 
 const exec = (cmd: string, args: string[]) =>
   new Promise<string>((resolve) => execFile(cmd, args, (_e, stdout, stderr) => resolve(`${stdout}${stderr}`)));
@@ -87,6 +87,21 @@ describe('e2e: CMP greenfield enrollment and lifecycle with openssl cmp', () => 
     writeFileSync(opCa, new X509Certificate(Buffer.from(chain)).toString());
     const status = await exec('openssl', ['ocsp', '-issuer', opCa, '-cert', op('cr1'), '-url', `${line.centralUrl}/ocsp`, '-CAfile', root]);
     assert.match(status, /cr1\.pem: revoked/, status);
+  });
+
+  it('rr revokes a certificate central issued over EST, named only by issuer and serial', async () => {
+    const f = deviceFiles(dir, line.serials[2]);
+    const k = await newKeyAndCsr(work, 'est3', 'dev-3');
+    const est = await estEnrollCurl({ url: line.centralTlsUrl, tlsTrust: root, clientCert: f.birth, clientKey: f.key, csrDer: k.csrDer, out: op('est3') });
+    assert.equal(est.httpStatus, 200, est.output);
+    const cr = await cmpOpenssl({ ...base(), cmd: 'cr', cert: op('est3'), key: k.key, subject: '/CN=dev-3', out: op('cr3'), implicitConfirm: true, extra: ['-newkey', k.key] });
+    assert.ok(cr.ok, cr.output);
+    const rr = await cmpOpenssl({ ...base(), cmd: 'rr', cert: op('cr3'), key: k.key, oldCert: op('est3'), extra: ['-revreason', '1'] });
+    assert.ok(rr.ok, rr.output);
+    const opCa = join(work, 'op-ca-3.pem');
+    writeFileSync(opCa, new X509Certificate(Buffer.from(await (await fetch(`${line.centralUrl}/ca/operational-ca.cer`)).arrayBuffer())).toString());
+    const status = await exec('openssl', ['ocsp', '-issuer', opCa, '-cert', op('est3'), '-url', `${line.centralUrl}/ocsp`, '-CAfile', root]);
+    assert.match(status, /est3\.pem: revoked/, status);
   });
 
   it('genm caCerts returns the CA certificates', async () => {

@@ -69,6 +69,8 @@ export interface EnrollmentAuthority {
   confirm(serialHex: string, accepted: boolean, reason?: string): Promise<void>;
   /** CMP rr: revoke `target` (DER) on behalf of `requester`, who must hold that certificate's key. */
   revoke(requester: RequesterCredentials, target: Buffer, reasonCode: number): Promise<RevocationOutcome>;
+  /** A certificate the authority issued, by issuer Name (DER) and serial (hex), or null. */
+  issuedCertificate?(issuer: Buffer, serialHex: string): Promise<Buffer | null>;
   /** The Operational CA certificate, the chain above it up to and including the brand root. */
   caCertificates(): { issuing: Buffer; chain: Buffer[]; root: Buffer };
   /** The key and certificate central signs CMP responses with (digitalSignature), with its chain. */

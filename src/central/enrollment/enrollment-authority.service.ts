@@ -311,6 +311,12 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
     return { status: 'revoked', serialHex: targetSerial };
   }
 
+  async issuedCertificate(issuer: Buffer, serialHex: string): Promise<Buffer | null> {
+    if (!this.operationalCa?.subject.equals(issuer)) return null;
+    const row = await this.ds.getRepository(OperationalCertificateEntity).findOneBy({ serialHex: normalizeSerialHex(serialHex) });
+    return row?.certificate ?? null;
+  }
+
   async status(caName: string, serialHex: string): Promise<CertificateStatus> {
     if (caName !== 'operational-ca') return { state: 'unknown' };
     const row = await this.ds.getRepository(OperationalCertificateEntity).findOneBy({ serialHex: normalizeSerialHex(serialHex) });

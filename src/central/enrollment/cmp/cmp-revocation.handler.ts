@@ -60,7 +60,8 @@ export class CmpRevocationAndInfoHandler {
 
   /**
    * An rr names its target by issuer and serial only. The protection certificate, the other
-   * extraCerts, and the certificates this front-end issued are searched for it.
+   * extraCerts, the certificates this front-end issued, and the authority's record of every
+   * certificate it issued (EST included) are searched for it.
    */
   private async findTarget(req: AuthenticatedCmpRequest, issuer: Buffer, serialHex: string): Promise<Buffer | null> {
     for (const der of [req.requester.certificate, ...req.requester.extraCertificates]) {
@@ -71,6 +72,6 @@ export class CmpRevocationAndInfoHandler {
         // an unreadable extra certificate is not the target
       }
     }
-    return this.store.findCertificate(issuer, serialHex);
+    return (await this.store.findCertificate(issuer, serialHex)) ?? (await this.authority.issuedCertificate?.(issuer, serialHex)) ?? null;
   }
 }
