@@ -184,7 +184,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: never;
-      path?: never;
+      path: { serial: string; };
       cookie?: never;
     };
     requestBody?: never;
@@ -207,7 +207,7 @@ export interface operations {
     parameters: {
       query?: { around?: number; };
       header?: never;
-      path?: never;
+      path: { stationId: string; };
       cookie?: never;
     };
     requestBody?: never;
@@ -253,7 +253,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: never;
-      path?: never;
+      path: { serial: string; };
       cookie?: never;
     };
     requestBody: {
@@ -280,7 +280,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: never;
-      path?: never;
+      path: { orderId: string; };
       cookie?: never;
     };
     requestBody: {

@@ -169,13 +169,13 @@ export class DeviceDetailDto {
 }
 
 export class SerialParam {
-  @Matches(/^[A-Za-z0-9 '()+,\-./:=?]{1,64}$/) serial: string;
+  @ApiProperty() @Matches(/^[A-Za-z0-9 '()+,\-./:=?]{1,64}$/) serial: string;
 }
 export class OrderParam {
-  @Matches(/^[A-Za-z0-9._-]{1,64}$/) orderId: string;
+  @ApiProperty() @Matches(/^[A-Za-z0-9._-]{1,64}$/) orderId: string;
 }
 export class StationParam {
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/) stationId: string;
+  @ApiProperty() @Matches(/^[A-Za-z0-9_-]{1,64}$/) stationId: string;
 }
 
 export class ConsoleRevokeDeviceDto {
