@@ -43,7 +43,10 @@ function SignedIn({ who, onEnded, onSignedOut }: { who: Principal; onEnded: () =
     await api.POST('/api/auth/logout');
     onSignedOut();
   };
-  useEffect(() => window.scrollTo(0, 0), [view]);
+  // a block body: scrollTo may return a promise, and an effect must return nothing or a cleanup
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, [view]);
   return (
     <>
       <Header who={who} tab={view.tab} onTab={(tab) => setView({ tab })} onSignOut={signOut} />

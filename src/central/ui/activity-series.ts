@@ -23,9 +23,9 @@ export function bucketMinutesFor(spanMs: number): number {
 }
 
 /**
- * Cumulative counts over time, one point at the end of every bucket from the first event's
- * bucket to the last one's (events with an unreadable time are left out). Cumulative, so a plot
- * reads straight against the quota line.
+ * Cumulative counts over time: a zero point where the first event's bucket starts, then one
+ * point at the end of every bucket up to the last event's (events with an unreadable time are
+ * left out). Cumulative, so a plot reads straight against the quota line.
  */
 export function activitySeries(events: ActivityEvent[]): { bucketMinutes: number; points: ActivityPoint[] } {
   const dated = events.map((e) => ({ ...e, t: Date.parse(e.at) })).filter((e) => Number.isFinite(e.t)).sort((a, b) => a.t - b.t);
@@ -34,7 +34,7 @@ export function activitySeries(events: ActivityEvent[]): { bucketMinutes: number
   const width = bucketMinutes * 60_000;
   const first = Math.floor(dated[0].t / width) * width;
   const last = Math.floor(dated[dated.length - 1].t / width) * width;
-  const points: ActivityPoint[] = [];
+  const points: ActivityPoint[] = [{ at: new Date(first).toISOString(), issued: 0, spoiled: 0, enrolled: 0, tamperAlarms: 0 }];
   const running = { issued: 0, spoiled: 0, enrolled: 0, tamperAlarms: 0 };
   let i = 0;
   for (let start = first; start <= last; start += width) {
