@@ -15,7 +15,7 @@ const REASONS: Array<[CrlReason, string]> = [
  * Revocation asks twice: the first button opens a confirmation with the reason; only the
  * second one sends. Shown to the brand owner only; central refuses anyone else (403).
  */
-export function Revoke({ what, onRevoke }: { what: string; onRevoke: (reason: CrlReason) => Promise<string> }) {
+export function Revoke({ what, revoked, onRevoke }: { what: string; revoked: boolean; onRevoke: (reason: CrlReason) => Promise<string> }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState<CrlReason>(0);
   const [busy, setBusy] = useState(false);
@@ -31,9 +31,11 @@ export function Revoke({ what, onRevoke }: { what: string; onRevoke: (reason: Cr
       setBusy(false);
     }
   };
+  // once revoked, the answer stays on screen (the page reloads around it) and the button goes
+  if (revoked && !said) return null;
   return (
     <section className="revoke" aria-label={`Revoke ${what}`}>
-      {!open ? (
+      {revoked ? null : !open ? (
         <button type="button" className="danger" onClick={() => setOpen(true)}>
           Revoke {what}
         </button>

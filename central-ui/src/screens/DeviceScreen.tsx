@@ -23,8 +23,9 @@ export function DeviceScreen({ deviceSerial, nav }: { deviceSerial: string; nav:
           <p className={device.revoked ? 'bad' : 'ok'} data-testid="device-state">
             {device.revoked ? `Revoked (${device.revocations.map((r) => `${r.scope} ${r.orderId}, ${when(r.revokedAt)}`).join('; ')})` : 'Not revoked'}
           </p>
-          {nav.canRevoke && !device.revoked && (
+          {nav.canRevoke && (
             <Revoke
+              revoked={device.revoked}
               what={`device ${deviceSerial}`}
               onRevoke={async (reason) => {
                 const r = await call(api.POST('/api/console/devices/{serial}/revoke', { params: { path: { serial: deviceSerial } }, body: { reason } }));

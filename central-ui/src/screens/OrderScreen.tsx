@@ -33,8 +33,9 @@ export function OrderScreen({ orderId, nav }: { orderId: string; nav: Nav }) {
       )}
       <h2>Over time</h2>
       {activity.data ? <ActivityPlot activity={activity.data} title={`Order ${orderId}: issued, spoiled, enrolled against the quota`} /> : <NotYet answer={activity} />}
-      {nav.canRevoke && order && !order.revoked && (
+      {nav.canRevoke && order && (
         <Revoke
+          revoked={order.revoked}
           what={`order ${orderId}`}
           onRevoke={async (reason) => {
             const r = await call(api.POST('/api/console/orders/{orderId}/revoke', { params: { path: { orderId } }, body: { reason } }));
