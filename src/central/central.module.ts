@@ -11,7 +11,8 @@ import { StationsController } from './stations/stations.controller.js';
 import { AuditIngestController } from './audit-ingest/audit-ingest.controller.js';
 import { AuditIngestService } from './audit-ingest/audit-ingest.service.js';
 import { WriteSerializer } from '../common/write-serializer.js';
-import { BearerGuard } from './auth/bearer.guard.js';
+import { CENTRAL_AUTH_CONTROLLERS, CENTRAL_AUTH_PROVIDERS } from './auth/central-auth.providers.js';
+import { CONSOLE_CONTROLLERS, CONSOLE_PROVIDERS } from './ui/console.parts.js';
 import { HealthController } from '../common/health.controller.js';
 import { CredentialClassifier } from './enrollment/requester-credentials.js';
 import { EnrollmentAuthorityService } from './enrollment/enrollment-authority.service.js';
@@ -43,7 +44,7 @@ export class CentralModule implements OnApplicationBootstrap, OnApplicationShutd
   static forConfig(config: CentralConfig): DynamicModule {
     return {
       module: CentralModule,
-      controllers: [OrdersController, StationsController, AuditIngestController, HealthController, EstController, EnrollmentAdminController, ...VA_CONTROLLERS, ...CMP_CONTROLLERS],
+      controllers: [OrdersController, StationsController, AuditIngestController, HealthController, EstController, EnrollmentAdminController, ...VA_CONTROLLERS, ...CMP_CONTROLLERS, ...CENTRAL_AUTH_CONTROLLERS, ...CONSOLE_CONTROLLERS],
       providers: [
         { provide: CENTRAL_CONFIG, useValue: config },
         { provide: DataSource, useFactory: () => openCentralDatabase(config) },
@@ -52,7 +53,8 @@ export class CentralModule implements OnApplicationBootstrap, OnApplicationShutd
         OrdersService,
         AuditIngestService,
         WriteSerializer,
-        BearerGuard,
+        ...CENTRAL_AUTH_PROVIDERS,
+        ...CONSOLE_PROVIDERS,
         CredentialClassifier,
         EnrollmentAuthorityService,
         { provide: ENROLLMENT_AUTHORITY, useExisting: EnrollmentAuthorityService },

@@ -57,6 +57,10 @@ export class CentralConfig {
   /** absent: no HTTPS listener (and so no EST) */
   @IsOptional() @ValidateNested() @Type(() => TlsSettings) tls?: TlsSettings;
   @ValidateNested() @Type(() => EnrollmentSettings) enrollment: EnrollmentSettings = new EnrollmentSettings();
+  /** a console session ends after this many minutes without a request… */
+  @IsInt() @Min(1) @Max(24 * 60) sessionIdleMinutes: number = 30;
+  /** …or this many hours after sign-in, whichever comes first */
+  @IsInt() @Min(1) @Max(72) sessionMaxHours: number = 8;
 }
 
 export const CENTRAL_CONFIG = Symbol('CENTRAL_CONFIG');

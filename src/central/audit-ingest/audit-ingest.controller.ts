@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { IsBase64, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { BearerGuard, Roles, type CentralPrincipal } from '../auth/bearer.guard.js';
-import { AuditIngestService } from './audit-ingest.service.js';
+import { AuditIngestService, BatchRefusedError } from './audit-ingest.service.js';
+import { IngestRefusals } from './ingest-refusals.js';
 
 class AuditBatchDto {
   /** base64 DER CMS SignedData of an audit batch */
@@ -14,13 +15,21 @@ class StationParam {
 @Controller('api/audit')
 @UseGuards(BearerGuard)
 export class AuditIngestController {
-  constructor(private readonly ingest: AuditIngestService) {}
+  constructor(
+    private readonly ingest: AuditIngestService,
+    private readonly refusals: IngestRefusals,
+  ) {}
 
   @Post('batches')
   @HttpCode(200)
   @Roles('station')
   async batch(@Body() dto: AuditBatchDto, @Req() req: { principal: CentralPrincipal }) {
-    const r = await this.ingest.ingest(req.principal.stationId!, Buffer.from(dto.batch, 'base64'));
+    const stationId = req.principal.stationId!;
+    const r = await this.ingest.ingest(stationId, Buffer.from(dto.batch, 'base64')).catch(async (err: unknown) => {
+      // a gap or fork is an anomaly for the brand owner, not only an answer to the station
+      if (err instanceof BatchRefusedError) await this.refusals.record(stationId, err.code, err.message);
+      throw err;
+    });
     return { receipt: r.receipt.toString('base64'), toSeq: r.toSeq, headHash: r.headHash, stored: r.stored };
   }
 

@@ -2,6 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { BINARY_COLUMN } from '../../common/database-dialect.js';
 import { ENROLLMENT_ENTITIES } from '../enrollment/enrollment.entities.js';
 import { VA_ENTITIES } from '../va/va-crl.entity.js';
+import { CENTRAL_USER_ENTITIES } from '../auth/central-users.entities.js';
 
 /** A CA or signer certificate of the brand hierarchy; its key lives in central's HSM. */
 @Entity('ca_certificate')
@@ -31,4 +32,4 @@ export class ProductionOrderEntity {
   @Column({ type: 'integer', default: 0 }) enrolled: number;
 }
 
-export const CENTRAL_ENTITIES = [CaCertificateEntity, ProductionOrderEntity, ...ENROLLMENT_ENTITIES, ...VA_ENTITIES];
+export const CENTRAL_ENTITIES = [CaCertificateEntity, ProductionOrderEntity, ...ENROLLMENT_ENTITIES, ...VA_ENTITIES, ...CENTRAL_USER_ENTITIES];
