@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { startLine, provisionAll, type SlotView } from './line.js';
 import { runFieldPhase, writeFieldTrust, installTrust } from './field-phase.js';
 import { cmpOpenssl } from './field-clients.js';
-import { addStationUser } from './station-users.js';
+import { addCentralUser, addStationUser } from './station-users.js';
 import { generatePassword } from '../station/auth/password.js';
 
 const USAGE = `usage: npm run demo -- [--devices N] [--jigs M] [--state-dir DIR] [--quota Q] [--exit] [--summary FILE]
@@ -126,6 +126,7 @@ async function main(): Promise<number> {
     station: line.stationUrl,
     central: line.centralUrl,
     stationUi: `${line.stationUrl}/`,
+    centralUi: `${line.centralUrl}/`,
     est: `${line.centralTlsUrl}/.well-known/est`,
     cmp: `${line.centralUrl}/.well-known/cmp`,
     ocsp: `${line.centralUrl}/ocsp`,
@@ -141,8 +142,11 @@ async function main(): Promise<number> {
   if (args.exit) return stopAndExit(allGood ? 0 : 1);
   const password = generatePassword();
   await addStationUser(line.stateDir, 'demo', 'supervisor', password);
+  const ownerPassword = generatePassword();
+  await addCentralUser(line.stateDir, 'owner', 'brand-owner', ownerPassword);
   console.log(`demo: station UI at ${line.stationUrl}/ (endpoints in ${join(line.stateDir, 'endpoints.json')}); Ctrl-C stops everything`);
   console.log(`demo: sign in as "demo" (supervisor) with password ${password}`);
+  console.log(`demo: brand owner's console at ${line.centralUrl}/ — sign in as "owner" with password ${ownerPassword}`);
   return new Promise<number>(() => undefined);
 }
 

@@ -22,3 +22,21 @@ export function addStationUser(stateDir: string, name: string, role: 'operator' 
     child.stdin.end(password);
   });
 }
+
+const CENTRAL_CLI = fileURLToPath(new URL('../central/auth/central-user.cli.js', import.meta.url));
+
+/** Add a central console user as an administrator does (`npm run central:user -- add`), password on stdin. */
+export function addCentralUser(stateDir: string, name: string, role: 'brand-owner' | 'auditor', password: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CENTRAL_CLI, 'add', name, '--role', role, '--password-stdin'], {
+      env: { ...process.env, CENTRAL_CONFIG: join(stateDir, 'central', 'central.json') },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`central:user add ${name} exited ${code}: ${out.trim()}`))));
+    child.stdin.end(password);
+  });
+}

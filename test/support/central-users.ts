@@ -1,21 +1,2 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const CLI = fileURLToPath(new URL('../../src/central/auth/central-user.cli.js', import.meta.url));
-
-/** Add a console user the way an administrator does on the central host (`npm run central:user -- add`), password on stdin. */
-export function addCentralUser(stateDir: string, name: string, role: 'brand-owner' | 'auditor', password: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'add', name, '--role', role, '--password-stdin'], {
-      env: { ...process.env, CENTRAL_CONFIG: join(stateDir, 'central', 'central.json') },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`central:user add ${name} exited ${code}: ${out.trim()}`))));
-    child.stdin.end(password);
-  });
-}
+// The demo's helper is the one the tests use: the same command an administrator runs.
+export { addCentralUser } from '../../src/demo/station-users.js';
