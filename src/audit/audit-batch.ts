@@ -96,11 +96,25 @@ export function signAuditReceipt(content: AuditReceiptContent, signer: Signer, c
   });
 }
 
-/** A receipt is believed only if central's receipt signer made it and it says what we sent. */
-export function verifyAuditReceipt(der: Uint8Array, anchor: Uint8Array, now: Date, expected: { stationId: string; toSeq: number; headHash: string }): AuditReceiptContent {
+/** A receipt's content, once it is known to be central's: signed by its Audit Receipt Signer under the brand root. */
+export function readAuditReceipt(der: Uint8Array, anchor: Uint8Array, now: Date): AuditReceiptContent {
   const { content, signer } = verifySignedContent(der, { eContentType: OID.auditReceipt, anchor, now, maxSize: 64 * 1024, what: 'audit receipt' });
   if (!/Audit Receipt Signer$/.test(signer.commonName ?? '')) throw new SignedContentError('FORGED', `audit receipt signed by "${signer.commonName}"`);
-  const r = JSON.parse(content.toString('utf8')) as AuditReceiptContent;
+  let r: AuditReceiptContent;
+  try {
+    r = JSON.parse(content.toString('utf8')) as AuditReceiptContent;
+  } catch {
+    throw new SignedContentError('MALFORMED', 'audit receipt content is not JSON');
+  }
+  if (typeof r.stationId !== 'string' || !Number.isSafeInteger(r.toSeq) || r.toSeq < 1 || typeof r.headHash !== 'string') {
+    throw new SignedContentError('MALFORMED', 'audit receipt content has the wrong shape');
+  }
+  return r;
+}
+
+/** A receipt is believed only if central's receipt signer made it and it says what we sent. */
+export function verifyAuditReceipt(der: Uint8Array, anchor: Uint8Array, now: Date, expected: { stationId: string; toSeq: number; headHash: string }): AuditReceiptContent {
+  const r = readAuditReceipt(der, anchor, now);
   if (r.stationId !== expected.stationId || r.toSeq !== expected.toSeq || r.headHash !== expected.headHash) {
     throw new SignedContentError('TAMPERED', `audit receipt for ${r.stationId} up to ${r.toSeq} does not match what was sent (${expected.toSeq})`);
   }

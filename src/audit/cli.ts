@@ -3,7 +3,11 @@
  *   npm run audit -- verify FILE [--anchor brand-root.pem]       check an exported audit file
  *   npm run audit -- verify --db PATH [--anchor brand-root.pem]  check a station database (read-only)
  *   npm run audit -- export --db PATH --out FILE [--from SEQ] [--to SEQ]
- * Exit 0: the chain holds; 1: it does not (the first bad record is named); 2: usage.
+ * Offline sync for an air-gapped line (the token in AUDIT_TOKEN, or --token):
+ *   npm run audit -- export --station URL --out FILE [--from SEQ] [--to SEQ]   signed batch file (supervisor)
+ *   npm run audit -- submit FILE --central URL --receipt-out FILE              import it at central (brand owner)
+ *   npm run audit -- import-receipt FILE --station URL                         bring the receipt back (supervisor)
+ * Exit 0: the chain holds / done; 1: it does not (the first bad record is named) / refused; 2: usage.
  */
 import { parseArgs } from 'node:util';
 import { verifyAuditChain } from './verify-chain.js';
@@ -11,8 +15,9 @@ import { readAuditFile, readAuditFromDatabase, writeAuditFile } from './audit-fi
 import { checkCheckpoints } from './check-checkpoints.js';
 import { fromPem } from '../pki/pem.js';
 import { readFileSync } from 'node:fs';
+import { exportBatchFile, importReceiptFile, submitBatchFile } from './offline-sync-client.js';
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -23,12 +28,39 @@ function main(argv: string[]): number {
       to: { type: 'string' },
       'prev-hash': { type: 'string' },
       anchor: { type: 'string' },
+      station: { type: 'string' },
+      central: { type: 'string' },
+      token: { type: 'string' },
+      'receipt-out': { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
   });
   const from = values.from ? Number(values.from) : 1;
   const to = values.to ? Number(values.to) : Number.MAX_SAFE_INTEGER;
+  const token = (): string => {
+    const t = values.token ?? process.env.AUDIT_TOKEN;
+    if (!t) throw new UsageError(`${command} needs the API token in AUDIT_TOKEN (or --token)`);
+    return t;
+  };
+  if (command === 'export' && values.station) {
+    if (!values.out) throw new UsageError('export --station URL needs --out FILE');
+    const r = await exportBatchFile(values.station, token(), values.out, { fromSeq: values.from ? from : undefined, toSeq: values.to ? to : undefined });
+    console.log(`exported ${r.batches} signed batches (${r.bytes} bytes) to ${values.out}: carry it to central and run "audit submit"`);
+    return 0;
+  }
+  if (command === 'submit') {
+    if (!positionals[0] || !values.central || !values['receipt-out']) throw new UsageError('submit needs FILE, --central URL and --receipt-out FILE');
+    const r = await submitBatchFile(values.central, token(), positionals[0], values['receipt-out']);
+    console.log(`central holds station ${r.stationId} up to record ${r.toSeq} (${r.stored} new records from ${r.batches} batches); receipt written to ${values['receipt-out']}`);
+    return 0;
+  }
+  if (command === 'import-receipt') {
+    if (!positionals[0] || !values.station) throw new UsageError('import-receipt needs FILE and --station URL');
+    const r = await importReceiptFile(values.station, token(), positionals[0]);
+    console.log(`receipt up to record ${r.toSeq} ${r.advanced ? 'imported' : 'was already held'}; central has not acknowledged ${r.sync.unsynced} records`);
+    return 0;
+  }
   if (command === 'export') {
     if (!values.db || !values.out) throw new UsageError('export needs --db PATH and --out FILE');
     const data = readAuditFromDatabase(values.db, from, to);
@@ -62,10 +94,16 @@ function main(argv: string[]): number {
 
 class UsageError extends Error {}
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (err) {
-  const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-  console.error(`audit: ${(err as Error).message}${usage ? '\nusage: audit verify FILE | verify --db PATH | export --db PATH --out FILE [--from N] [--to N]' : ''}`);
-  process.exitCode = usage ? 2 : 1;
-}
+const USAGE = [
+  'usage: audit verify FILE | verify --db PATH | export --db PATH --out FILE [--from N] [--to N]',
+  '       audit export --station URL --out FILE [--from N] [--to N] | submit FILE --central URL --receipt-out FILE | import-receipt FILE --station URL',
+].join('\n');
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err) => {
+    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    console.error(`audit: ${(err as Error).message}${usage ? `\n${USAGE}` : ''}`);
+    process.exitCode = usage ? 2 : 1;
+  },
+);

@@ -19,6 +19,14 @@ export class ApiTokenSettings {
 export class CentralSettings {
   @Matches(/^https?:\/\/[^\s]+$/) url: string;
   @IsString() @IsNotEmpty() apiToken: string;
+  /**
+   * Central's HTTPS listener: when set, audit batches go there over mutual TLS with the
+   * station's client certificate (key `station-tls` in the HSM, certificate from the Management
+   * CA); the station then runs with OpenSSL's PKCS#11 engine (docs/decisions/0008).
+   */
+  @IsOptional() @Matches(/^https:\/\/[^\s]+$/) tlsUrl?: string;
+  /** OpenSSL's PKCS#11 engine (Debian: libengine-pkcs11-openssl), used when tlsUrl is set */
+  @IsString() @IsNotEmpty() engineModulePath: string = '/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so';
 }
 
 export class StationConfig {

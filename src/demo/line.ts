@@ -214,7 +214,8 @@ export async function startLine(opts: LineOptions): Promise<RunningLine> {
         http: { host: '127.0.0.1', port: stationPort },
         redis: { host: '127.0.0.1', port: redisPort },
         hsm: { modulePath: central.modulePath, tokenLabel: 'station', pin },
-        central: { url: centralProc.ready, apiToken: stationToken },
+        // audit batches over mutual TLS to central's HTTPS listener (docs/decisions/0008)
+        central: { url: centralProc.ready, apiToken: stationToken, tlsUrl: `https://127.0.0.1:${centralTlsPort}` },
         trustAnchorPath,
         supervisorToken,
         apiTokens: [{ name: 'line-automation', role: 'operator', token: operatorToken }],

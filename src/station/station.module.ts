@@ -13,7 +13,7 @@ import { OrderRegistry } from './orders/order-registry.js';
 import { StationOrdersService } from './orders/station-orders.service.js';
 import { IssuanceService } from './issuance/issuance.service.js';
 import { CENTRAL_CLIENT } from './central-client/central-client.port.js';
-import { HttpCentralClient } from './central-client/http-central.client.js';
+import { centralClientFor } from './central-client/central-client.factory.js';
 import { SlotBoard } from './provisioning/slot-board.js';
 import { JigManager, JIG_LINE_FACTORY } from './provisioning/jig-manager.js';
 import { hardwareLineFactory, type JigLineFactory } from './jigs/jig-line-drivers.js';
@@ -31,8 +31,9 @@ import { AuditLog } from './audit/audit-log.js';
 import { CheckpointService } from './audit/checkpoint.service.js';
 import { AuditSyncService } from './audit/audit-sync.service.js';
 import { AuditSyncProcessor, AUDIT_SYNC_QUEUE } from './audit/audit-sync.processor.js';
-import { InjectQueue } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
+import { AuditSyncScheduler } from './audit/audit-sync.scheduler.js';
+import { StationAuditBatches } from './audit/station-audit-batches.js';
+import { OfflineBatchesService } from './audit/offline-batches.service.js';
 import { AuditController } from './api/audit.controller.js';
 import { AlarmService } from './quota/alarm.service.js';
 import { QuotaGuard } from './quota/quota-guard.js';
@@ -59,7 +60,7 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
     private readonly audit: AuditLog,
     @Inject(STATION_CONFIG) private readonly config: StationConfig,
     private readonly checkpoints: CheckpointService,
-    @InjectQueue(AUDIT_SYNC_QUEUE) private readonly auditQueue: Queue,
+    private readonly auditSchedule: AuditSyncScheduler,
   ) {}
 
   static forConfig(config: StationConfig, lines: JigLineFactory = hardwareLineFactory): DynamicModule {
@@ -81,7 +82,11 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
         // opened after the DataSource, so the schema is migrated before the hot path writes
         { provide: GroupCommitWriter, inject: [DataSource], useFactory: () => GroupCommitWriter.open(config.databasePath) },
         hsmProvider(STATION_CONFIG),
-        { provide: CENTRAL_CLIENT, useValue: new HttpCentralClient(config.central.url, config.central.apiToken) },
+        {
+          provide: CENTRAL_CLIENT,
+          inject: [DataSource, HSM_PORT, AuditLog, TRUST_ANCHOR],
+          useFactory: (ds: DataSource, hsm: HsmPort, audit: AuditLog, anchor: Buffer) => centralClientFor(config, ds, hsm, audit, anchor),
+        },
         { provide: JIG_LINE_FACTORY, useValue: lines },
         { provide: PROVISIONING_QUEUE_PORT, useClass: BullmqProvisioningQueue },
         OrderRegistry,
@@ -98,6 +103,9 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
         CheckpointService,
         AuditSyncService,
         AuditSyncProcessor,
+        AuditSyncScheduler,
+        StationAuditBatches,
+        OfflineBatchesService,
         AlarmService,
         QuotaGuard,
         OrderLifecycle,
@@ -119,11 +127,7 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
     await this.registry.load();
     await this.lifecycle.closeExpired();
     this.checkpoints.start();
-    await this.auditQueue.upsertJobScheduler(
-      'audit-sync',
-      { every: this.config.auditSyncIntervalMs },
-      { name: 'sync', opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
-    );
+    await this.auditSchedule.start();
     // the audit certificate is fetched early; without central the station still runs
     void this.checkpoints.credential().catch((err) => Logger.warn(`audit certificate not yet obtained: ${(err as Error).message}`, 'StationModule'));
     this.expiryTimer = setInterval(() => void this.lifecycle.closeExpired().catch(() => undefined), 30_000);

@@ -309,7 +309,7 @@ export interface components {
   schemas: {
     CreateOrderDto: Record<string, never>;
     OrderCaRequestDto: Record<string, never>;
-    AuditCertificateRequestDto: Record<string, never>;
+    StationCertificateRequestDto: Record<string, never>;
     AuditBatchDto: Record<string, never>;
     RevokeDeviceDto: Record<string, never>;
     RevokeOrderDto: Record<string, never>;
@@ -327,7 +327,7 @@ export interface components {
     ConsolePrincipalDto: {
       name: string;
       role: components["schemas"]["CentralRole"];
-      via: "session" | "token";
+      via: "session" | "token" | "certificate";
       expiresAt?: string;
     };
     ConsoleSignedOutDto: {

@@ -9,7 +9,7 @@ export class ConsoleLoginDto {
 export class ConsolePrincipalDto {
   @ApiProperty() name: string;
   @ApiProperty({ enum: ['brand-owner', 'auditor', 'station'], enumName: 'CentralRole' }) role: 'brand-owner' | 'auditor' | 'station';
-  @ApiProperty({ enum: ['session', 'token'] }) via: 'session' | 'token';
+  @ApiProperty({ enum: ['session', 'token', 'certificate'] }) via: 'session' | 'token' | 'certificate';
   @ApiPropertyOptional() expiresAt?: string;
 }
 

@@ -10,7 +10,7 @@ export interface CentralPrincipal {
   role: CentralRole;
   /** the user name for a session; `token:brand-owner` or `station:<id>` for tokens */
   name: string;
-  via: 'session' | 'token';
+  via: 'session' | 'token' | 'certificate';
   stationId?: string;
   /** the session's absolute end, for sessions */
   expiresAt?: string;

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Inject, Post, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Post, StreamableFile } from '@nestjs/common';
 import { ApiDefaultResponse, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiErrorDto } from './dto/api-error.dto.js';
 import { DataSource } from 'typeorm';
@@ -10,7 +10,8 @@ import { formatAuditFile, readAuditFromDatabase } from '../../audit/audit-file.j
 import { RequiresRole, type Principal } from '../auth/roles.js';
 import { CurrentPrincipal } from '../auth/current-principal.js';
 import { LiveUpdates } from './live/live-updates.service.js';
-import { AuditStateDto, AuditSyncResultDto, CheckpointResultDto } from './dto/audit.dto.js';
+import { AuditStateDto, AuditSyncResultDto, BatchFileRequestDto, CheckpointResultDto, ReceiptImportDto, ReceiptImportResultDto } from './dto/audit.dto.js';
+import { OfflineBatchesService } from '../audit/offline-batches.service.js';
 
 /** The audit chain's state: its head and the last signed checkpoint. */
 @ApiTags('audit')
@@ -23,6 +24,7 @@ export class AuditController {
     private readonly sync: AuditSyncService,
     private readonly audit: AuditLog,
     private readonly live: LiveUpdates,
+    private readonly offline: OfflineBatchesService,
     @Inject(STATION_CONFIG) private readonly config: StationConfig,
   ) {}
 
@@ -66,5 +68,34 @@ export class AuditController {
     const data = readAuditFromDatabase(this.config.databasePath);
     const name = `audit-${this.config.stationId}-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`;
     return new StreamableFile(Buffer.from(formatAuditFile(data)), { disposition: `attachment; filename="${name}"` });
+  }
+
+  /**
+   * Offline sync for an air-gapped line (docs/audit.md): the records central has not acknowledged
+   * (or fromSeq..toSeq) as a batch file of signed batches, signed by the audit key in this
+   * station's HSM. Carried to central and imported there; central's receipt comes back through
+   * POST /api/audit/receipts. `npm run audit -- export --station URL --out FILE` calls this.
+   */
+  @Post('batch-files')
+  @HttpCode(200)
+  @RequiresRole('supervisor')
+  @ApiProduces('application/x-pem-file')
+  @ApiOkResponse({ description: 'the batch file: one PEM "CMS" block per signed batch, in chain order' })
+  @Header('content-type', 'application/x-pem-file')
+  async exportBatchFile(@Body() dto: BatchFileRequestDto, @CurrentPrincipal() who: Principal): Promise<StreamableFile> {
+    const file = await this.offline.exportBatchFile(who.name, dto);
+    this.live.changed();
+    return new StreamableFile(Buffer.from(file.text), { disposition: `attachment; filename="${file.fileName}"` });
+  }
+
+  /** Central's receipt for an imported batch file: moves the acknowledged head as an online receipt would. */
+  @Post('receipts')
+  @HttpCode(200)
+  @RequiresRole('supervisor')
+  @ApiOkResponse({ type: ReceiptImportResultDto })
+  async importReceipt(@Body() dto: ReceiptImportDto, @CurrentPrincipal() who: Principal): Promise<ReceiptImportResultDto> {
+    const r = await this.offline.importReceipt(who.name, dto.receipt);
+    this.live.changed();
+    return r;
   }
 }

@@ -24,7 +24,8 @@ export type AuditKind =
   | 'logout'
   | 'user-changed'
   | 'device-rerun'
-  | 'audit-exported';
+  | 'audit-exported'
+  | 'audit-receipt-imported';
 
 export interface AuditEvent {
   actor: string;

@@ -1,14 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { HSM_PORT, type HsmPort } from '../../hsm/hsm.port.js';
-import { hsmSigner } from '../../hsm/hsm-signer.js';
-import { signAuditBatch, verifyAuditReceipt, MAX_BATCH_RECORDS } from '../../audit/audit-batch.js';
-import { GENESIS_HASH } from '../../audit/audit-record.js';
+import { verifyAuditReceipt } from '../../audit/audit-batch.js';
 import { STATION_CONFIG, StationConfig } from '../../config/station-config.js';
 import { CENTRAL_CLIENT, type CentralClient } from '../central-client/central-client.port.js';
 import { TRUST_ANCHOR } from '../orders/trust-anchor.js';
-import { CheckpointService } from './checkpoint.service.js';
-import { auditRecordFromRow } from '../../audit/audit-record.js';
+import { StationAuditBatches } from './station-audit-batches.js';
 import { failpoint } from '../../common/failpoint.js';
 
 export interface AuditSyncState {
@@ -16,9 +12,11 @@ export interface AuditSyncState {
   ackedSeq: number;
   unsynced: number;
   lastReceiptAt: string | null;
+  /** how batches reach central: HTTPS with the station's TLS client certificate, or the API token */
+  transport: 'mutual-tls' | 'api-token';
 }
 
-const BATCH = Math.min(500, MAX_BATCH_RECORDS);
+const BATCH = 500;
 
 /**
  * Sends the audit chain to central in signed batches (system.md §6), from the record after the
@@ -33,11 +31,10 @@ export class AuditSyncService {
 
   constructor(
     private readonly ds: DataSource,
-    @Inject(HSM_PORT) private readonly hsm: HsmPort,
     @Inject(CENTRAL_CLIENT) private readonly central: CentralClient,
     @Inject(STATION_CONFIG) private readonly config: StationConfig,
     @Inject(TRUST_ANCHOR) private readonly trustAnchor: Buffer,
-    private readonly checkpoints: CheckpointService,
+    private readonly batches: StationAuditBatches,
   ) {}
 
   async state(): Promise<AuditSyncState> {
@@ -45,7 +42,8 @@ export class AuditSyncService {
     const [sync] = await this.ds.query(`SELECT acked_seq AS ackedSeq, updated_at AS at FROM audit_sync WHERE id = 1`);
     const headSeq = head?.seq ?? 0;
     const ackedSeq = sync?.ackedSeq ?? 0;
-    return { headSeq, ackedSeq, unsynced: headSeq - ackedSeq, lastReceiptAt: sync?.at ?? null };
+    const transport = this.config.central.tlsUrl ? 'mutual-tls' : 'api-token';
+    return { headSeq, ackedSeq, unsynced: Math.max(0, headSeq - ackedSeq), lastReceiptAt: sync?.at ?? null, transport };
   }
 
   /** Send everything not yet acknowledged; one run at a time. Returns records acknowledged. */
@@ -57,29 +55,16 @@ export class AuditSyncService {
   private async run(): Promise<number> {
     let acked = 0;
     for (;;) {
-      const [sync] = await this.ds.query(`SELECT acked_seq AS seq, acked_hash AS hash FROM audit_sync WHERE id = 1`);
-      const from = { seq: sync?.seq ?? 0, hash: sync?.hash ?? GENESIS_HASH };
-      const rows = await this.ds.query(`SELECT * FROM audit_record WHERE seq > ? ORDER BY seq LIMIT ?`, [from.seq, BATCH]);
-      if (rows.length === 0) return acked;
-      const records = rows.map(auditRecordFromRow);
-      const certificates = await this.checkpoints.credential();
-      const key = this.hsm.findKey('audit-signing');
-      if (!key) throw new Error('audit key missing from the HSM');
+      const from = await this.batches.acked();
+      const records = await this.batches.records(from.seq + 1, Number.MAX_SAFE_INTEGER, BATCH);
+      if (records.length === 0) return acked;
       const toSeq = records[records.length - 1].seq;
       const headHash = records[records.length - 1].hash;
-      const batch = signAuditBatch(
-        { v: 1, stationId: this.config.stationId, fromSeq: records[0].seq, toSeq, prevHash: from.hash, records },
-        hsmSigner(this.hsm, key),
-        certificates,
-      );
+      const batch = await this.batches.sign(records, from.hash);
       const receipt = await this.central.sendAuditBatch(batch);
       failpoint('audit:after-send');
       verifyAuditReceipt(receipt, this.trustAnchor, new Date(), { stationId: this.config.stationId, toSeq, headHash });
-      await this.ds.query(
-        `INSERT INTO audit_sync (id, acked_seq, acked_hash, receipt, updated_at) VALUES (1, ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET acked_seq = excluded.acked_seq, acked_hash = excluded.acked_hash, receipt = excluded.receipt, updated_at = excluded.updated_at`,
-        [toSeq, headHash, receipt, new Date().toISOString()],
-      );
+      await this.batches.recordReceipt(toSeq, headHash, receipt);
       acked += records.length;
       this.log.debug(`audit records ${records[0].seq}..${toSeq} acknowledged by central`);
     }

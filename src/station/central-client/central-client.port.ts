@@ -7,6 +7,8 @@ export interface CentralClient {
   requestOrderCa(orderId: string, csr: Uint8Array): Promise<{ certificate: Buffer; chain: Buffer[] }>;
   /** a certificate for the station's audit key from the Management CA, with the chain above it */
   requestAuditCertificate(csr: Uint8Array): Promise<{ certificate: Buffer; chain: Buffer[] }>;
+  /** a certificate for the station's TLS client key (mutual-TLS audit sync) from the Management CA, with the chain above it */
+  requestTlsCertificate(csr: Uint8Array): Promise<{ certificate: Buffer; chain: Buffer[] }>;
   /** deliver a signed audit batch; central answers with its signed receipt */
   sendAuditBatch(batch: Uint8Array): Promise<Buffer>;
   /** the order's signed quota grant (CMS DER) */

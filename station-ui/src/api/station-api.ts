@@ -56,6 +56,12 @@ export interface paths {
   "/api/audit/export": {
     get: operations["Audit_exportFile"];
   };
+  "/api/audit/batch-files": {
+    post: operations["Audit_exportBatchFile"];
+  };
+  "/api/audit/receipts": {
+    post: operations["Audit_importReceipt"];
+  };
   "/api/panel": {
     get: operations["Live_snapshot"];
   };
@@ -499,6 +505,58 @@ export interface operations {
       };
     };
   };
+  Audit_exportBatchFile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["BatchFileRequestDto"];
+      };
+    };
+    responses: {
+      200: {
+        headers: { [name: string]: unknown };
+        content?: never;
+      };
+      "default": {
+        headers: { [name: string]: unknown };
+        content: {
+          "application/json": components["schemas"]["ApiErrorDto"];
+        };
+      };
+    };
+  };
+  Audit_importReceipt: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ReceiptImportDto"];
+      };
+    };
+    responses: {
+      200: {
+        headers: { [name: string]: unknown };
+        content: {
+          "application/json": components["schemas"]["ReceiptImportResultDto"];
+        };
+      };
+      "default": {
+        headers: { [name: string]: unknown };
+        content: {
+          "application/json": components["schemas"]["ApiErrorDto"];
+        };
+      };
+    };
+  };
   Live_snapshot: {
     parameters: {
       query?: never;
@@ -799,6 +857,8 @@ export interface components {
       unsynced: number;
       /** time of central's last receipt */
       lastReceiptAt: string | null;
+      /** how batches reach central online: HTTPS with the station's client certificate, or its API token */
+      transport: "mutual-tls" | "api-token";
     };
     AuditStateDto: {
       head: components["schemas"]["AuditHeadDto"] | null;
@@ -811,6 +871,23 @@ export interface components {
     };
     CheckpointResultDto: {
       checkpoint: components["schemas"]["AuditCheckpointDto"] | null;
+    };
+    BatchFileRequestDto: {
+      /** first record (default: the one after the last receipt) */
+      fromSeq?: number;
+      /** last record (default: the head, which is the record of this export) */
+      toSeq?: number;
+    };
+    ReceiptImportDto: {
+      /** the receipt file as central wrote it (PEM "CMS" block), or its DER in base64 */
+      receipt: string;
+    };
+    ReceiptImportResultDto: {
+      /** the last record central acknowledges with this receipt */
+      toSeq: number;
+      /** false when an equal or later receipt was already held (nothing changed) */
+      advanced: boolean;
+      sync: components["schemas"]["AuditSyncStateDto"];
     };
     JigDto: {
       id: string;

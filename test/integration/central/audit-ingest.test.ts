@@ -88,7 +88,7 @@ describe('central audit ingestion (SQLite)', () => {
     const r = await svc.ingest('line-1', batch(1, 10));
     assert.deepEqual([r.toSeq, r.stored], [10, 10]);
     verifyAuditReceipt(r.receipt, root.certificate, new Date(), { stationId: 'line-1', toSeq: 10, headHash: chain[9].hash });
-    assert.deepEqual(await svc.stationState('line-1'), { stationId: 'line-1', lastSeq: 10, lastHash: chain[9].hash, devices: 10 });
+    assert.deepEqual(await svc.stationState('line-1'), { stationId: 'line-1', lastSeq: 10, lastHash: chain[9].hash, records: 10, devices: 10 });
   });
 
   it('ok the same batch again is idempotent: same receipt, nothing stored twice', async () => {
@@ -149,5 +149,32 @@ describe('central audit ingestion (SQLite)', () => {
     await refused(svc.ingest('line-1', tampered), 'BATCH_TAMPERED');
     await refused(svc.ingest('line-1', Buffer.from('not a batch')), 'BATCH_MALFORMED');
     assert.equal((await svc.stationState('line-1')).lastSeq, 20);
+  });
+
+  it('ok a batch file (consecutive batches) imported by the brand owner is stored whole, with the receipt of its last batch; again: the same receipt', async () => {
+    const file = [batch(16, 22), batch(23, 26), batch(27, 30)];
+    const r = await svc.ingestBatches(null, file);
+    assert.deepEqual([r.stationId, r.toSeq, r.stored], ['line-1', 30, 10]);
+    verifyAuditReceipt(r.receipt, root.certificate, new Date(), { stationId: 'line-1', toSeq: 30, headHash: chain[29].hash });
+    const again = await svc.ingestBatches(null, file);
+    assert.equal(again.stored, 0);
+    assert.deepEqual(again.receipt, r.receipt);
+    const s = await svc.stationState('line-1');
+    assert.deepEqual([s.lastSeq, s.records], [30, 30]);
+  });
+
+  it('fail a batch file is taken whole or not at all: one bad batch, batches that do not follow, or two stations store nothing', async () => {
+    const fresh = new AuditIngestService(ds, pki, new WriteSerializer());
+    const other = softwareSigner();
+    const otherCert = issueSubordinate(mgmt, { subject: encodeName({ organization: 'Acme', commonName: 'Station line-3 audit' }), spki: other.spki, validity, usages: ['digitalSignature'] });
+    const line3 = (from: number, to: number) => batch(from, to, other, [otherCert, mgmtCert], 'line-3');
+    const tampered = Buffer.from(line3(6, 10));
+    tampered[tampered.indexOf(Buffer.from('record 7')) + 7] = '9'.charCodeAt(0);
+    await assert.rejects(fresh.ingestBatches(null, [line3(1, 5), tampered]), (e: unknown) => e instanceof BatchRefusedError && e.code === 'BATCH_TAMPERED' && /batch 2 of 2/.test(e.message));
+    await refused(fresh.ingestBatches(null, [line3(1, 5), line3(7, 10)]), 'BATCH_BROKEN_CHAIN');
+    await refused(fresh.ingestBatches(null, [line3(1, 5), batch(6, 10)]), 'BATCH_WRONG_STATION');
+    // a station may deliver a file only of its own batches
+    await refused(fresh.ingestBatches('line-1', [line3(1, 5)]), 'BATCH_WRONG_STATION');
+    assert.deepEqual(await fresh.stationState('line-3'), { stationId: 'line-3', lastSeq: 0, lastHash: null, records: 0, devices: 0 });
   });
 });

@@ -74,7 +74,7 @@ describe('central audit ingestion on PostgreSQL (two nodes sharing one database)
     const r = await a.ingest('line-1', line1.batch(1, 1100));
     assert.deepEqual([r.toSeq, r.stored], [1100, 1100]);
     verifyAuditReceipt(r.receipt, root.certificate, new Date(), { stationId: 'line-1', toSeq: 1100, headHash: line1.chain[1099].hash });
-    assert.deepEqual(await b.stationState('line-1'), { stationId: 'line-1', lastSeq: 1100, lastHash: line1.chain[1099].hash, devices: 1100 });
+    assert.deepEqual(await b.stationState('line-1'), { stationId: 'line-1', lastSeq: 1100, lastHash: line1.chain[1099].hash, records: 1100, devices: 1100 });
     assert.equal(await count(`SELECT COUNT(*) AS n FROM station_audit_record WHERE station_id = $1`, ['line-1']), 1100);
   });
 
