@@ -41,6 +41,8 @@ interface ManagedJig {
   links: JigLink[];
   running: number;
   waiters: Array<() => void>;
+  /** the run that holds each slot now: a slot carries one device conversation at a time */
+  busySlots: Map<number, Promise<void>>;
 }
 
 /**
@@ -71,7 +73,7 @@ export class JigManager implements OnApplicationBootstrap, OnApplicationShutdown
         });
         return link;
       });
-      this.jigs.set(definition.id, { definition, links, running: 0, waiters: [] });
+      this.jigs.set(definition.id, { definition, links, running: 0, waiters: [], busySlots: new Map() });
     }
   }
 
@@ -131,20 +133,33 @@ export class JigManager implements OnApplicationBootstrap, OnApplicationShutdown
     return { slots: slots.sort((a, b) => a - b), absentPorts };
   }
 
-  /** Run `fn` on the slot's device when fewer than maxParallel slots of this jig are busy. */
+  /**
+   * Run `fn` on the slot's device when the slot is free and fewer than maxParallel slots of this
+   * jig are busy. Two runs of one slot (a run BullMQ resumes after a restart and a fresh scan of
+   * the same slot) take turns: interleaved, one could find the device unlocked at HELLO and then
+   * locked by the other at INJECT. In turn, the second finds it locked and checks it instead.
+   */
   async withSlot<T>(jigId: string, slot: number, fn: (device: SlotChannel) => Promise<T>): Promise<T> {
     const jig = this.jig(jigId);
     const at = locateSlot(jig.definition, slot);
     if (!at) throw new InvalidInputError(`jig ${jigId} has no slot ${slot} in its configuration`);
     const link = jig.links[at.portIndex];
-    while (jig.running >= jig.definition.maxParallel) await new Promise<void>((r) => jig.waiters.push(r));
-    jig.running++;
+    while (jig.busySlots.has(slot)) await jig.busySlots.get(slot);
+    let release!: () => void;
+    jig.busySlots.set(slot, new Promise<void>((r) => (release = r)));
     try {
-      await link.settled();
-      return await fn(channel(link, jigId, slot, at.address));
+      while (jig.running >= jig.definition.maxParallel) await new Promise<void>((r) => jig.waiters.push(r));
+      jig.running++;
+      try {
+        await link.settled();
+        return await fn(channel(link, jigId, slot, at.address));
+      } finally {
+        jig.running--;
+        jig.waiters.shift()?.();
+      }
     } finally {
-      jig.running--;
-      jig.waiters.shift()?.();
+      jig.busySlots.delete(slot);
+      release();
     }
   }
 

@@ -103,6 +103,23 @@ describe('USB jigs: hot-plug through the jig manager', () => {
     await assert.rejects(started!.hello(), /the line was re-opened during this run/);
   });
 
+  it('ok two runs of one slot take turns (a resumed run and a fresh scan never interleave); other slots run alongside', async () => {
+    const trace: string[] = [];
+    const run = (slot: number, name: string, holdMs: number) =>
+      manager.withSlot('usb-jig', slot, async (device) => {
+        trace.push(`${name} start`);
+        await device.hello();
+        await new Promise((resolve) => setTimeout(resolve, holdMs));
+        trace.push(`${name} end`);
+      });
+    await Promise.all([run(0, 'first', 60), run(0, 'second', 0), run(1, 'other', 0)]);
+    assert.deepEqual(
+      trace.filter((t) => !t.startsWith('other')),
+      ['first start', 'first end', 'second start', 'second end'],
+    );
+    assert.ok(trace.indexOf('other end') < trace.indexOf('first end'), `slot 1 did not wait for slot 0: ${trace.join(', ')}`);
+  });
+
   it('fail a slot the jig configuration does not have is refused', async () => {
     await assert.rejects(serialAt(4), /jig usb-jig has no slot 4 in its configuration/);
   });
