@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** What an audited event says (system.md §6): who did what, to which order and device. */
 export interface AuditFields {
@@ -29,14 +29,16 @@ export const GENESIS_HASH = '0'.repeat(64);
  * Documented in docs/audit.md so an auditor's tool can recompute it.
  */
 export function canonicalBytes(r: Omit<AuditRecord, 'hash'>): Buffer {
-  return Buffer.from(
-    JSON.stringify([AUDIT_FORMAT_VERSION, r.seq, r.prevHash, r.time, r.kind, r.actor, r.orderId, r.deviceSerial, r.fingerprint, r.outcome, r.detail]),
-    'utf8',
-  );
+  return Buffer.from(canonicalJson(r), 'utf8');
+}
+
+function canonicalJson(r: Omit<AuditRecord, 'hash'>): string {
+  return JSON.stringify([AUDIT_FORMAT_VERSION, r.seq, r.prevHash, r.time, r.kind, r.actor, r.orderId, r.deviceSerial, r.fingerprint, r.outcome, r.detail]);
 }
 
 export function recordHash(r: Omit<AuditRecord, 'hash'>): string {
-  return createHash('sha256').update(canonicalBytes(r)).digest('hex');
+  // the same bytes as canonicalBytes(r): a string is hashed as its UTF-8, one shot, no Buffer copy
+  return hash('sha256', canonicalJson(r), 'hex');
 }
 
 /** Chain the next record onto `head` (the previous record's seq and hash). */
