@@ -1,5 +1,5 @@
 /**
- * bench/issuance: the station's issuance path without device I/O — CSR check (PoP + policy),
+ * bench/issuance: the station's issuance path without device I/O — CSR check (PoP in the HSM + policy),
  * certificate build, SoftHSM2 P-256 signature, durable record (reserve + commit, SQLite WAL
  * synchronous=FULL) — on one core. Prints certificates/s and latency percentiles.
  *   npm run bench:issuance -- [--count N] [--concurrency C] [--rate R]
@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { verifyCsr } from '../src/pki/csr.js';
+import { HsmSignatureVerifier } from '../src/hsm/hsm-signature-verifier.js';
 import { deviceCsrs, issuanceStack, percentile, serial } from './support.js';
 
 const { values } = parseArgs({
@@ -21,23 +22,30 @@ const concurrency = Number(values.concurrency);
 const rate = values.rate ? Number(values.rate) : null;
 
 const stack = await issuanceStack(count + 10);
+// proof of possession checked in the HSM, as the station's provisioning path does
+const pop = new HsmSignatureVerifier(stack.hsm);
 process.stdout.write(`making ${count} device CSRs (device-side work, not timed)...\n`);
 const csrs = deviceCsrs(count);
 
 // warm-up outside the measurement
 const warm = deviceCsrs(50);
 for (let i = 0; i < warm.length; i++) {
-  await stack.issuance.issue({ deviceSerial: `WARM${i}`.padEnd(9, '0'), productModel: 'thermo-1', csr: verifyCsr(warm[i], ['ec-p256']) }).catch(() => undefined);
+  await stack.issuance.issue({ deviceSerial: `WARM${i}`.padEnd(9, '0'), productModel: 'thermo-1', csr: verifyCsr(warm[i], ['ec-p256'], pop) }).catch(() => undefined);
 }
 
 const latencies: number[] = [];
 let next = 0;
+// for attaching a profiler to the timed part only (BENCH_PAUSE_MS, e.g. with perf record -p)
+if (process.env.BENCH_PAUSE_MS) {
+  process.stdout.write(`timed part starts in ${process.env.BENCH_PAUSE_MS} ms (pid ${process.pid})\n`);
+  await new Promise((r) => setTimeout(r, Number(process.env.BENCH_PAUSE_MS)));
+}
 const t0 = performance.now();
 async function lane(): Promise<void> {
   while (next < count) {
     const i = next++;
     const start = performance.now();
-    const csr = verifyCsr(csrs[i], ['ec-p256']);
+    const csr = verifyCsr(csrs[i], ['ec-p256'], pop);
     await stack.issuance.issue({ deviceSerial: serial(i), productModel: 'thermo-1', csr });
     latencies.push(performance.now() - start);
   }
@@ -51,7 +59,7 @@ async function openLoop(perSecond: number): Promise<void> {
     const start = Math.max(due, 0);
     running.push(
       (async () => {
-        const csr = verifyCsr(csrs[i], ['ec-p256']);
+        const csr = verifyCsr(csrs[i], ['ec-p256'], pop);
         await stack.issuance.issue({ deviceSerial: serial(i), productModel: 'thermo-1', csr });
         latencies.push(performance.now() - start); // from when it was due: queueing counts
       })(),

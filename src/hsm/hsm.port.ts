@@ -1,5 +1,7 @@
 import type { KeyAlgorithm } from '../pki/key-algorithm.js';
 
+export type EcdsaHash = 'sha256' | 'sha384' | 'sha512';
+
 /** A private key living inside the token. The handle is opaque outside the adapter. */
 export interface HsmKey {
   /** CKA_LABEL, unique per token in this product. */
@@ -20,6 +22,10 @@ export interface HsmKey {
  *   lacks combined hash-and-sign ECDSA), PKCS#1 v1.5 for RSA, raw 64 bytes for Ed25519.
  *   It is synchronous on purpose: it sits on the issuance hot path.
  * - findKey returns null for an unknown label; destroyKey removes both halves and is idempotent.
+ * - verifyEcdsa checks an ECDSA signature (raw r||s) over data hashed with `hash`, by a public key
+ *   that is not on the token (a device's CSR): true if it verifies, false if it does not or is
+ *   malformed.
+ *   It throws only when the token cannot answer, so an outage is never read as a bad signature.
  * - Counters are token data objects (CKO_DATA) holding an unsigned 64-bit value; readCounter of
  *   an unknown name returns null.
  */
@@ -27,6 +33,7 @@ export interface HsmPort {
   generateKeyPair(label: string, algorithm: KeyAlgorithm): HsmKey;
   findKey(label: string): HsmKey | null;
   sign(key: HsmKey, data: Uint8Array): Uint8Array;
+  verifyEcdsa(algorithm: 'ec-p256' | 'ec-p384', uncompressedPoint: Uint8Array, hash: EcdsaHash, data: Uint8Array, signature: Uint8Array): boolean;
   destroyKey(label: string): void;
   listKeyLabels(): string[];
   readCounter(name: string): bigint | null;

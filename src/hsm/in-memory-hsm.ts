@@ -1,10 +1,11 @@
-import { sign as cryptoSign, type KeyObject } from 'node:crypto';
+import { sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { generateSoftwareKeyPair } from '../pki/software-keys.js';
 import { InvalidInputError } from '../common/domain-error.js';
 import { digestFor, type KeyAlgorithm } from '../pki/key-algorithm.js';
 import { hsmClosed, keyExists, keyNotFound, loginRefused, tokenAlreadyOpen, tokenNotFound } from './hsm.errors.js';
 import { assertAlgorithm, assertLabel, encodeCounter } from './hsm-input.js';
-import type { HsmKey, HsmPort } from './hsm.port.js';
+import type { EcdsaHash, HsmKey, HsmPort } from './hsm.port.js';
+import { ecSpki, OID } from './hsm-der.js';
 
 /**
  * A fake HSM for fast unit tests: node:crypto keys in process memory, with the PKCS#11 adapter's
@@ -87,6 +88,16 @@ export class InMemoryHsm implements HsmPort {
     }
     // dsaEncoding 'der' gives the ECDSA-Sig-Value the adapter builds from CKM_ECDSA's r||s.
     return cryptoSign(digestFor(stored.algorithm), data, { key: stored.privateKey, dsaEncoding: 'der' });
+  }
+
+  verifyEcdsa(algorithm: 'ec-p256' | 'ec-p384', uncompressedPoint: Uint8Array, hash: EcdsaHash, data: Uint8Array, signature: Uint8Array): boolean {
+    this.live();
+    try {
+      const key = { key: ecSpki(algorithm === 'ec-p256' ? OID.p256 : OID.p384, uncompressedPoint), format: 'der', type: 'spki' } as const;
+      return cryptoVerify(hash, data, { ...key, dsaEncoding: 'ieee-p1363' }, signature);
+    } catch {
+      return false; // a point or signature OpenSSL will not take verifies nothing, as on a token
+    }
   }
 
   destroyKey(label: string): void {

@@ -3,10 +3,10 @@ import pkcs11js from 'pkcs11js';
 import { InvalidInputError, type DomainError } from '../common/domain-error.js';
 import { digestFor, type KeyAlgorithm } from '../pki/key-algorithm.js';
 import { hsmClosed, HsmOperationError, keyExists, keyNotFound } from './hsm.errors.js';
-import { ecdsaRawToDer } from './hsm-der.js';
+import { ecdsaRawToDer, tlv } from './hsm-der.js';
 import { assertAlgorithm, assertLabel, encodeCounter } from './hsm-input.js';
 import { Pkcs11Counters } from './pkcs11-counters.js';
-import type { HsmConfig, HsmKey, HsmPort } from './hsm.port.js';
+import type { EcdsaHash, HsmConfig, HsmKey, HsmPort } from './hsm.port.js';
 import { acquireModule, type ModuleLease } from './pkcs11-module.js';
 import { algorithmOf, generationTemplates, SPECS, spkiOf } from './pkcs11-keys.js';
 import { openSession } from './pkcs11-session.js';
@@ -35,6 +35,9 @@ const SIGNATURE_SCRATCH_BYTES = 512;
  * goes away, the failing call throws HsmUnavailableError and the next call opens a new session.
  * Private key handles are cached per label, so a signature costs C_SignInit + C_Sign only.
  */
+/** What a token answers for a signature that does not verify, or a point it will not take. */
+const SIGNATURE_REFUSED = new Set(['CKR_SIGNATURE_INVALID', 'CKR_SIGNATURE_LEN_RANGE', 'CKR_ATTRIBUTE_VALUE_INVALID', 'CKR_DOMAIN_PARAMS_INVALID', 'CKR_KEY_SIZE_RANGE']);
+
 export class Pkcs11Hsm implements HsmPort {
   private session: Handle | null;
   private closed = false;
@@ -125,6 +128,32 @@ export class Pkcs11Hsm implements HsmPort {
       return this.signWith(session, cached, input);
     } catch (err) {
       throw this.fail(err, `sign with key "${key.label}"`);
+    }
+  }
+
+  verifyEcdsa(algorithm: 'ec-p256' | 'ec-p384', uncompressedPoint: Uint8Array, hash: EcdsaHash, data: Uint8Array, signature: Uint8Array): boolean {
+    const session = this.session ?? this.reopen();
+    let handle: Handle | null = null;
+    try {
+      // a session object (CKA_TOKEN false): gone with the session, never stored on the token
+      handle = this.lib.C_CreateObject(session, [
+        { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY },
+        { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_EC },
+        { type: pkcs11js.CKA_TOKEN, value: false },
+        { type: pkcs11js.CKA_VERIFY, value: true },
+        ...SPECS[algorithm].publicParams,
+        { type: pkcs11js.CKA_EC_POINT, value: tlv(0x04, uncompressedPoint) },
+      ]);
+      this.lib.C_VerifyInit(session, { mechanism: pkcs11js.CKM_ECDSA }, handle);
+      // raw CKM_ECDSA over a digest made here, as for signing (SoftHSM2 lacks CKM_ECDSA_SHA256)
+      return this.lib.C_Verify(session, createHash(hash).update(data).digest(), Buffer.from(signature));
+    } catch (err) {
+      if (SIGNATURE_REFUSED.has(ckrOf(err) ?? '')) return false;
+      throw this.fail(err, 'verify an ECDSA signature');
+    } finally {
+      if (handle !== null) {
+        try { this.lib.C_DestroyObject(session, handle); } catch { /* the session went away with it */ }
+      }
     }
   }
 

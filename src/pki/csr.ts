@@ -1,10 +1,10 @@
-import { verify } from 'node:crypto';
 import type { KeyAlgorithm } from './key-algorithm.js';
 import { OID } from './oids.js';
 import { acceptedSignatureOids, digestForSignatureOid, signatureAlgorithmFor } from './algorithm-identifier.js';
 import { DerError, children, contentOf, decodeOid, encodingOf, expectTag, readTopLevel } from './der/der-reader.js';
 import { TAG, bitString, contextConstructed, sequence, smallInteger } from './der/der-writer.js';
 import { inspectSpki } from './spki.js';
+import { softwareVerifier, type SignatureVerifier } from './signature-verifier.js';
 import { CsrRejectedError } from './pki.errors.js';
 import type { Signer } from './signer.js';
 
@@ -39,7 +39,7 @@ function subjectSerialOf(der: Uint8Array, nameTlv: ReturnType<typeof readTopLeve
  * certificationRequestInfo with the enclosed key, §3 step 3) and the key policy. Any failure is
  * a CsrRejectedError naming what is wrong; nothing else is thrown.
  */
-export function verifyCsr(der: Uint8Array, allowed: readonly KeyAlgorithm[]): VerifiedCsr {
+export function verifyCsr(der: Uint8Array, allowed: readonly KeyAlgorithm[], verifier: SignatureVerifier = softwareVerifier): VerifiedCsr {
   if (der.length > MAX_CSR_BYTES) throw new CsrRejectedError('CSR_MALFORMED', `CSR of ${der.length} bytes exceeds ${MAX_CSR_BYTES}`);
   let parsed;
   try {
@@ -84,7 +84,9 @@ export function verifyCsr(der: Uint8Array, allowed: readonly KeyAlgorithm[]): Ve
   if (!acceptedSignatureOids(key.algorithm).includes(parsed.sigOid)) {
     throw new CsrRejectedError('CSR_BAD_SIGNATURE', `signature algorithm ${parsed.sigOid} does not match a ${key.algorithm} key`);
   }
-  const ok = verify(digestForSignatureOid(parsed.sigOid), parsed.info, key.key, parsed.signature);
+  // false for a wrong or unparsable signature; a verifier that fails (HSM gone) throws instead,
+  // so an outage is retried, never mistaken for a device without its key
+  const ok = verifier.verify(key, parsed.spki, digestForSignatureOid(parsed.sigOid), parsed.info, parsed.signature);
   if (!ok) throw new CsrRejectedError('CSR_BAD_SIGNATURE', 'CSR signature does not verify: no proof of possession of the key');
   return { algorithm: key.algorithm, spki: parsed.spki, keyIdentifier: key.keyIdentifier, subjectSerial: parsed.subjectSerial, subject: parsed.subject };
 }

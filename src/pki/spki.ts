@@ -3,15 +3,21 @@ import type { KeyAlgorithm } from './key-algorithm.js';
 import { OID } from './oids.js';
 import { DerError, children, contentOf, decodeOid, expectTag, readTlv, readTopLevel } from './der/der-reader.js';
 import { TAG } from './der/der-writer.js';
+import { isOnCurve, type NamedCurve } from './ec-point.js';
 
 export interface PublicKeyInfo {
   algorithm: KeyAlgorithm;
   /** RSA modulus size, curve size, or 256 for Ed25519 */
   bits: number;
-  /** node:crypto key, validated (an EC point off the curve fails here) */
+  /**
+   * node:crypto key. The key is validated when inspected (an EC point off the curve fails
+   * there); an EC key is imported into OpenSSL on first read of this property.
+   */
   key: KeyObject;
   /** SHA-1 of the subjectPublicKey BIT STRING content: RFC 5280 §4.2.1.2 method (1) */
   keyIdentifier: Buffer;
+  /** EC keys: the public point as the key carries it (SEC 1 §2.3.3; 0x04 ‖ X ‖ Y uncompressed) */
+  ecPoint?: Buffer;
 }
 
 /**
@@ -35,8 +41,9 @@ export function inspectSpki(spki: Uint8Array): PublicKeyInfo & { rsaBits?: numbe
     if (!params || params.tag !== TAG.OID) throw new DerError('EC key without a named curve');
     const curve = decodeOid(contentOf(spki, params));
     const point = bitsContent.subarray(1);
-    if (curve === OID.prime256v1) return { algorithm: 'ec-p256', bits: 256, key: ecKey(spki, point, 'P-256', 32), keyIdentifier };
-    if (curve === OID.secp384r1) return { algorithm: 'ec-p384', bits: 384, key: ecKey(spki, point, 'P-384', 48), keyIdentifier };
+    const ecPoint = Buffer.from(point);
+    if (curve === OID.prime256v1) return withLazyKey({ algorithm: 'ec-p256', bits: 256, keyIdentifier, ecPoint }, ecKey(spki, point, 'P-256', 32));
+    if (curve === OID.secp384r1) return withLazyKey({ algorithm: 'ec-p384', bits: 384, keyIdentifier, ecPoint }, ecKey(spki, point, 'P-384', 48));
     throw new DerError(`unsupported EC curve ${curve}`);
   }
   const key = derKey(spki);
@@ -58,21 +65,33 @@ function derKey(spki: Uint8Array): KeyObject {
 }
 
 /**
- * EC keys with an uncompressed point are imported from their coordinates: OpenSSL still checks
- * the point is on the curve, at ~60% of the cost of its DER decoder (the issuance hot path
- * verifies one CSR per device). Compressed points take the DER path.
+ * EC keys with an uncompressed point are vetted in JavaScript (on the curve: ec-point.ts) and
+ * imported into OpenSSL only when `key` is first read, from their coordinates (~60% of the cost
+ * of its DER decoder). A verifier that needs no KeyObject (the HSM checking a CSR's proof of
+ * possession) then never pays for the import. Compressed points take the DER path at once.
  */
-function ecKey(spki: Uint8Array, point: Uint8Array, crv: 'P-256' | 'P-384', size: number): KeyObject {
-  if (point.length !== 1 + 2 * size || point[0] !== 0x04) return derKey(spki);
-  const b = Buffer.from(point.buffer, point.byteOffset, point.length);
-  try {
-    return createPublicKey({
-      key: { kty: 'EC', crv, x: b.subarray(1, 1 + size).toString('base64url'), y: b.subarray(1 + size).toString('base64url') },
-      format: 'jwk',
-    });
-  } catch (err) {
-    throw new DerError(`public key rejected: ${(err as Error).message}`);
+function ecKey(spki: Uint8Array, point: Uint8Array, crv: NamedCurve, size: number): () => KeyObject {
+  if (point.length !== 1 + 2 * size || point[0] !== 0x04) {
+    const key = derKey(spki);
+    return () => key;
   }
+  const b = Buffer.from(point.buffer, point.byteOffset, point.length);
+  const x = b.subarray(1, 1 + size);
+  const y = b.subarray(1 + size);
+  if (!isOnCurve(crv, x, y)) throw new DerError(`public key rejected: the point is not on ${crv}`);
+  return () => {
+    try {
+      return createPublicKey({ key: { kty: 'EC', crv, x: x.toString('base64url'), y: y.toString('base64url') }, format: 'jwk' });
+    } catch (err) {
+      throw new DerError(`public key rejected: ${(err as Error).message}`);
+    }
+  };
+}
+
+/** The info with `key` imported on first read, once. */
+function withLazyKey(info: Omit<PublicKeyInfo, 'key'>, load: () => KeyObject): PublicKeyInfo {
+  let key: KeyObject | undefined;
+  return Object.defineProperty(info, 'key', { get: () => (key ??= load()), enumerable: true }) as PublicKeyInfo;
 }
 
 /** Key identifier alone (for issuers whose SPKI is trusted already). */

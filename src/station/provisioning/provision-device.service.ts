@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { HSM_PORT, type HsmPort } from '../../hsm/hsm.port.js';
+import { HsmSignatureVerifier } from '../../hsm/hsm-signature-verifier.js';
 import { performance } from 'node:perf_hooks';
 import { verifyCsr } from '../../pki/csr.js';
 import { CsrRejectedError } from '../../pki/pki.errors.js';
@@ -37,7 +39,13 @@ export class ProvisionDeviceService {
     private readonly issuance: IssuanceService,
     private readonly orders: OrderRegistry,
     private readonly board: SlotBoard,
-  ) {}
+    @Inject(HSM_PORT) hsm: HsmPort,
+  ) {
+    this.popVerifier = new HsmSignatureVerifier(hsm);
+  }
+
+  /** a CSR's proof of possession is checked in the station's HSM (hsm-signature-verifier.ts) */
+  private readonly popVerifier: HsmSignatureVerifier;
 
   async provision(jigId: string, slot: number): Promise<ProvisionOutcome> {
     const settings = this.jigs.settings(jigId);
@@ -71,7 +79,7 @@ export class ProvisionDeviceService {
       const csrDer = await jig.requestCsr(product.keyAlgorithm);
       step('issuing');
       const issued = await timed(async () => {
-        const csr = verifyCsr(csrDer, [product.keyAlgorithm]);
+        const csr = verifyCsr(csrDer, [product.keyAlgorithm], this.popVerifier);
         if (csr.subjectSerial !== null && csr.subjectSerial !== hello.serial) {
           throw new CsrRejectedError('CSR_SUBJECT_MISMATCH', `CSR names serial ${csr.subjectSerial}, the device said ${hello.serial}`);
         }

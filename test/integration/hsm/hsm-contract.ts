@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createPrivateKey, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { InvalidInputError } from '../../../src/common/domain-error.js';
@@ -121,6 +121,28 @@ export function defineHsmContract(name: string, makeHsm: MakeHsm): void {
           assert.equal(seen.halvesMatch, true, 'both halves share label and CKA_ID');
         }
       }));
+
+    for (const [alg, curve, hash] of [['ec-p256', 'P-256', 'sha256'], ['ec-p384', 'P-384', 'sha384']] as const) {
+      it(`ok ${alg}: verifyEcdsa accepts a device's signature and refuses a wrong one, another key's, a malformed one and a point off the curve`, () =>
+        withHsm(({ hsm }) => {
+          const device = generateKeyPairSync('ec', { namedCurve: curve });
+          const other = generateKeyPairSync('ec', { namedCurve: curve });
+          const point = Buffer.from(device.publicKey.export({ format: 'jwk' }).x!, 'base64url');
+          const uncompressed = Buffer.concat([Buffer.from([4]), point, Buffer.from(device.publicKey.export({ format: 'jwk' }).y!, 'base64url')]);
+          const signature = sign(hash, DATA, { key: device.privateKey, dsaEncoding: 'ieee-p1363' });
+          assert.equal(hsm.verifyEcdsa(alg, uncompressed, hash, DATA, signature), true);
+          const flipped = Buffer.from(signature);
+          flipped[3] ^= 0x01;
+          assert.equal(hsm.verifyEcdsa(alg, uncompressed, hash, DATA, flipped), false, 'altered signature');
+          assert.equal(hsm.verifyEcdsa(alg, uncompressed, hash, Buffer.concat([DATA, Buffer.from('!')]), signature), false, 'other data');
+          assert.equal(hsm.verifyEcdsa(alg, uncompressed, hash, DATA, sign(hash, DATA, { key: other.privateKey, dsaEncoding: 'ieee-p1363' })), false, 'another key');
+          assert.equal(hsm.verifyEcdsa(alg, uncompressed, hash, DATA, signature.subarray(0, 10)), false, 'truncated signature');
+          const offCurve = Buffer.from(uncompressed);
+          offCurve[offCurve.length - 1] ^= 0x01;
+          assert.equal(hsm.verifyEcdsa(alg, offCurve, hash, DATA, signature), false, 'point off the curve');
+          assert.deepEqual(hsm.listKeyLabels(), [], 'nothing is left on the token');
+        }));
+    }
 
     it('fail generating under an existing label is refused with HsmKeyExistsError', () =>
       withHsm(({ hsm }) => {
