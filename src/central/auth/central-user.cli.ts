@@ -14,7 +14,7 @@ import { userInfo } from 'node:os';
 import { loadConfigFile } from '../../config/validate-config.js';
 import { CentralConfig } from '../../config/central-config.js';
 import { openCentralDatabase } from '../database/central-database.js';
-import { generatePassword } from '../../station/auth/password.js';
+import { generatePassword } from '../../common/auth/password.js';
 import { CentralUserDirectory } from './central-user-directory.js';
 import { CONSOLE_ROLES, type ConsoleRole } from './central-roles.js';
 

@@ -15,7 +15,7 @@ import { loadConfigFile } from '../../config/validate-config.js';
 import { StationConfig } from '../../config/station-config.js';
 import { openStationDatabase } from '../database/data-source.js';
 import { UserDirectory } from './user-directory.js';
-import { generatePassword } from './password.js';
+import { generatePassword } from '../../common/auth/password.js';
 import { STATION_ROLES, type StationRole } from './roles.js';
 
 class UsageError extends Error {}

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { CentralModule } from '../../central.module.js';
 import { CentralConfig } from '../../../config/central-config.js';
 import { centralConsoleOpenApi } from './central-openapi.js';
-import { openApiToTypeScript, type OpenApiDocument } from '../../../station/api/openapi/openapi-to-ts.js';
+import { openApiToTypeScript, type OpenApiDocument } from '../../../common/openapi/openapi-to-ts.js';
 
 const OUT = fileURLToPath(new URL('../../../../../central-ui/src/api/', import.meta.url));
 

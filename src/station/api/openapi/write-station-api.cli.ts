@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { StationModule } from '../../station.module.js';
 import { StationConfig } from '../../../config/station-config.js';
 import { stationOpenApi } from './station-openapi.js';
-import { openApiToTypeScript, type OpenApiDocument } from './openapi-to-ts.js';
+import { openApiToTypeScript, type OpenApiDocument } from '../../../common/openapi/openapi-to-ts.js';
 
 const OUT = fileURLToPath(new URL('../../../../../station-ui/src/api/', import.meta.url));
 
