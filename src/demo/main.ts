@@ -5,7 +5,7 @@ import { startLine, provisionAll, type SlotView } from './line.js';
 import { runFieldPhase, writeFieldTrust, installTrust } from './field-phase.js';
 import { cmpOpenssl } from './field-clients.js';
 import { addCentralUser, addStationUser } from './station-users.js';
-import { generatePassword } from '../station/auth/password.js';
+import { generatePassword } from '../common/auth/password.js';
 
 const USAGE = `usage: npm run demo -- [--devices N] [--jigs M] [--state-dir DIR] [--quota Q] [--exit] [--summary FILE]
   --devices N     devices to provision (default 24)

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { decoyHash, verifyPassword } from '../../station/auth/password.js';
-import { LoginThrottle } from '../../station/auth/login-throttle.js';
+import { decoyHash, verifyPassword } from '../../common/auth/password.js';
+import { LoginThrottle } from '../../common/auth/login-throttle.js';
 import { CentralUserDirectory } from './central-user-directory.js';
 import { CentralSessionService, type NewConsoleSession } from './central-session.service.js';
 import { CentralUserEvents } from './central-user-events.js';

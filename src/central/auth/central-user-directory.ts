@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { sql } from '../../common/database-dialect.js';
 import { InvalidInputError } from '../../common/domain-error.js';
-import { hashPassword, MIN_PASSWORD_LENGTH } from '../../station/auth/password.js';
+import { hashPassword, MIN_PASSWORD_LENGTH } from '../../common/auth/password.js';
 import { CONSOLE_ROLES, type ConsoleRole } from './central-roles.js';
 import { ConsoleUserExistsError, ConsoleUserNotFoundError, ConsoleWeakPasswordError } from './central-auth.errors.js';
 

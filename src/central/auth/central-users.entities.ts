@@ -5,7 +5,7 @@ import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 export class CentralUserEntity {
   @PrimaryColumn({ type: 'text' }) name: string;
   @Column({ type: 'text' }) role: 'brand-owner' | 'auditor';
-  /** scrypt, `scrypt$N$r$p$salt$hash` (src/station/auth/password.ts) */
+  /** scrypt, `scrypt$N$r$p$salt$hash` (src/common/auth/password.ts) */
   @Column({ name: 'password_hash', type: 'text' }) passwordHash: string;
   @Column({ type: 'integer', default: 0 }) disabled: number;
   @Column({ name: 'created_at', type: 'text' }) createdAt: string;

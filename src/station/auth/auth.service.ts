@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { AuditLog } from '../audit/audit-log.js';
 import { UserDirectory } from './user-directory.js';
 import { SessionService, type NewSession } from './session.service.js';
-import { decoyHash, verifyPassword } from './password.js';
+import { decoyHash, verifyPassword } from '../../common/auth/password.js';
 import { LoginFailedError, LoginThrottledError } from './auth.errors.js';
-import { LoginThrottle } from './login-throttle.js';
+import { LoginThrottle } from '../../common/auth/login-throttle.js';
 import { AccountAudit } from './account-audit.js';
 import type { Principal } from './roles.js';
 

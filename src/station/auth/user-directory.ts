@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Injectable } from '@nestjs/common';
-import { hashPassword, MIN_PASSWORD_LENGTH } from './password.js';
+import { hashPassword, MIN_PASSWORD_LENGTH } from '../../common/auth/password.js';
 import { STATION_ROLES, type StationRole } from './roles.js';
 import { UserExistsError, UserNotFoundError, WeakPasswordError } from './auth.errors.js';
 import { InvalidInputError } from '../../common/domain-error.js';

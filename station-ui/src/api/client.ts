@@ -1,4 +1,5 @@
 import createClient from 'openapi-fetch';
+import { apiErrors } from '../../../ui-common/api-errors';
 import type { components, paths } from './station-api';
 
 /** The one typed client every screen uses: paths, bodies and answers come from the station's OpenAPI document. */
@@ -11,16 +12,5 @@ export type Order = Schemas['OrderDto'];
 export type Principal = Schemas['PrincipalDto'];
 export type ApiError = Schemas['ApiErrorDto'];
 
-/** The station's words for an error answer (its message is written for the operator). */
-export function errorText(error: ApiError | undefined, response: Response): string {
-  if (!error) return `the station answered ${response.status}`;
-  const message = Array.isArray(error.message) ? error.message.join('; ') : error.message;
-  return error.code ? `${message} (${error.code})` : message;
-}
-
-/** The data of a successful answer, or an Error carrying the station's message. */
-export async function call<T>(request: Promise<{ data?: T; error?: ApiError; response: Response }>): Promise<T> {
-  const { data, error, response } = await request;
-  if (!response.ok || data === undefined) throw new Error(errorText(error, response));
-  return data;
-}
+/** errorText: the station's words for an error answer; call: the data of a successful answer, or an Error with those words and the HTTP status. */
+export const { errorText, call } = apiErrors('the station');

@@ -1,39 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { LoginScreen, type SignInResult } from '../../../ui-common/LoginScreen';
 import { api, errorText, type Principal } from '../api/client';
 
+async function signIn(name: string, password: string): Promise<SignInResult<Principal>> {
+  const { data, error, response } = await api.POST('/api/auth/login', { body: { name, password } });
+  return data ? { principal: data } : { problem: errorText(error, response) };
+}
+
 export function Login({ onSignedIn }: { onSignedIn: (p: Principal) => void }) {
-  const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    const { data, error, response } = await api.POST('/api/auth/login', { body: { name: name.trim().toLowerCase(), password } });
-    setBusy(false);
-    if (data) onSignedIn(data);
-    else setProblem(errorText(error, response));
-  };
-
-  return (
-    <main className="login">
-      <h1>Provisioning station</h1>
-      <form onSubmit={submit} aria-describedby={problem ? 'login-problem' : undefined}>
-        <label htmlFor="login-name">User name</label>
-        <input id="login-name" name="username" autoComplete="username" autoFocus required value={name} onChange={(e) => setName(e.target.value)} />
-        <label htmlFor="login-password">Password</label>
-        <input id="login-password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
-        {problem && (
-          <p id="login-problem" className="problem" role="alert">
-            {problem}
-          </p>
-        )}
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
-        </button>
-      </form>
-    </main>
-  );
+  return <LoginScreen title="Provisioning station" signIn={signIn} onSignedIn={onSignedIn} />;
 }

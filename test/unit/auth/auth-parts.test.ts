@@ -1,6 +1,5 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { LoginThrottle } from '../../../src/station/auth/login-throttle.js';
 import { ApiTokens } from '../../../src/station/auth/api-tokens.js';
 import { readSessionCookie, sessionCookie } from '../../../src/station/auth/session-cookie.js';
 import { roleAllows } from '../../../src/station/auth/roles.js';
@@ -37,18 +36,5 @@ describe('station auth parts', () => {
     assert.equal(readSessionCookie('station_session=short'), null);
     assert.equal(readSessionCookie(`station_session=${'A'.repeat(30)};x`), 'A'.repeat(30));
     assert.equal(readSessionCookie(undefined), null);
-  });
-
-  it('ok after five failures in a minute a name waits; success or time clears it; other names are not affected', () => {
-    const t = new LoginThrottle(5, 60_000);
-    for (let i = 0; i < 4; i++) t.failed('dana', 1_000 + i);
-    assert.equal(t.blockedFor('dana', 2_000), 0);
-    t.failed('dana', 1_004);
-    assert.equal(t.blockedFor('dana', 2_000), 59_000);
-    assert.equal(t.blockedFor('sam', 2_000), 0);
-    assert.equal(t.blockedFor('dana', 61_000), 0);
-    t.failed('sam', 0);
-    t.succeeded('sam');
-    assert.equal(t.blockedFor('sam', 1), 0);
   });
 });

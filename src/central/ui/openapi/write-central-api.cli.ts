@@ -6,43 +6,19 @@
  * The module is built in Nest's preview mode: controllers are read, nothing is started.
  */
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CentralModule } from '../../central.module.js';
 import { CentralConfig } from '../../../config/central-config.js';
+import { runApiFilesCli } from '../../../common/openapi/write-api-files.js';
 import { centralConsoleOpenApi } from './central-openapi.js';
-import { openApiToTypeScript, type OpenApiDocument } from '../../../station/api/openapi/openapi-to-ts.js';
 
-const OUT = fileURLToPath(new URL('../../../../../central-ui/src/api/', import.meta.url));
+const config = Object.assign(new CentralConfig(), { databasePath: ':memory:', adminToken: '-', stations: [] });
 
-async function main(): Promise<number> {
-  const check = process.argv.includes('--check');
-  const config = Object.assign(new CentralConfig(), { databasePath: ':memory:', adminToken: '-', stations: [] });
-  const app = await NestFactory.create(CentralModule.forConfig(config), { preview: true, logger: false });
-  const doc = centralConsoleOpenApi(app) as unknown as OpenApiDocument;
-  await app.close();
-  const files: Record<string, string> = {
-    'openapi.json': JSON.stringify(doc, null, 2) + '\n',
-    'central-api.ts': openApiToTypeScript(doc, 'Generated from openapi.json by src/central/ui/openapi/write-central-api.cli.ts (npm run build). Do not edit.'),
-  };
-  let stale = 0;
-  for (const [name, text] of Object.entries(files)) {
-    const path = OUT + name;
-    const same = existsSync(path) && readFileSync(path, 'utf8') === text;
-    if (check && !same) {
-      console.error(`${path} is out of date: run npm run build`);
-      stale++;
-    }
-    if (!check && !same) writeFileSync(path, text);
-  }
-  return stale ? 1 : 0;
-}
-
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`write-central-api: ${(err as Error).stack ?? err}`);
-    process.exit(1);
-  },
-);
+runApiFilesCli({
+  name: 'write-central-api',
+  outDir: fileURLToPath(new URL('../../../../../central-ui/src/api/', import.meta.url)),
+  typesFile: 'central-api.ts',
+  source: 'src/central/ui/openapi/write-central-api.cli.ts',
+  module: () => CentralModule.forConfig(config),
+  document: centralConsoleOpenApi,
+});

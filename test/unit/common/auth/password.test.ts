@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { generatePassword, hashPassword, verifyPassword } from '../../../src/station/auth/password.js';
+import { generatePassword, hashPassword, verifyPassword } from '../../../../src/common/auth/password.js';
 
-describe('station passwords (scrypt, per-user salt)', () => {
+describe('passwords (scrypt, per-user salt)', () => {
   it('ok the right password verifies; a wrong one does not', async () => {
     const stored = await hashPassword('correct horse battery');
     assert.match(stored, /^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
