@@ -78,6 +78,11 @@ try {
       return false;
     }
   };
+  // for attaching a profiler to central for the timed part only (BENCH_PAUSE_MS, e.g. perf record -p)
+  if (process.env.BENCH_PAUSE_MS) {
+    console.log(`timed part starts in ${process.env.BENCH_PAUSE_MS} ms (central pid ${centralPid})`);
+    await new Promise((r) => setTimeout(r, Number(process.env.BENCH_PAUSE_MS)));
+  }
   const cpu0 = cpuMs(centralPid);
   const both = await runLoad(prepared.map((d) => () =>
     d.kind === 'est'

@@ -6,7 +6,7 @@
  * around its own steps), and the station process's CPU time per device.
  *   npm run bench:line -- [--jigs 32] [--devices-per-jig 4]
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,10 +19,29 @@ const devices = jigs * Number(values['devices-per-jig']);
 const dir = mkdtempSync(join(tmpdir(), 'bench-line-'));
 // Simulators model wire time at 115200 baud: a real line's devices arrive at the speed of their wires.
 const line = await startLine({ stateDir: dir, devices, jigs, modelWire: true });
-/** utime + stime of a process in ms, from /proc (the station is a separate process). */
+/**
+ * utime + stime in ms of a process and its descendants, from /proc (the station is a separate
+ * process, which re-executes itself with OpenSSL's PKCS#11 engine configured: the work is in
+ * the child).
+ */
 function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
+  const stats = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map((name) => {
+      try {
+        const fields = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1].split(' ');
+        return { pid: Number(name), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+      } catch {
+        return null; // gone while we looked
+      }
+    })
+    .filter((x) => x !== null);
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of stats) if (!tree.has(p.pid) && tree.has(p.ppid)) (tree.add(p.pid), (grew = true));
+  }
+  const ticks = stats.filter((p) => tree.has(p.pid)).reduce((sum, p) => sum + p.ticks, 0);
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
 }
 

@@ -45,6 +45,28 @@ describe('GroupCommitWriter', () => {
     s.done();
   });
 
+  it('ok synced and unsynced writes from many overlapping batches all resolve, each once, and all are on record', async () => {
+    const s = scratch();
+    const w = await GroupCommitWriter.open(s.path);
+    const settled: number[] = [];
+    const writes: Promise<unknown>[] = [];
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 10; i++) {
+        const n = round * 10 + i;
+        writes.push(w.write('INSERT INTO t (v) VALUES (?)', [`v${n}`], { sync: n % 3 === 0 }).then(() => settled.push(n)));
+      }
+      await new Promise((r) => setImmediate(r)); // let batches leave while earlier ones still sync
+    }
+    await Promise.all(writes);
+    assert.deepEqual([...settled].sort((a, b) => a - b), Array.from({ length: 200 }, (_, i) => i));
+    await w.close();
+    const reader = new Database(s.path, { readonly: true });
+    assert.equal((reader.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n, 200);
+    assert.equal((reader.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check, 'ok');
+    reader.close();
+    s.done();
+  });
+
   it('fail writing after close is refused', async () => {
     const s = scratch();
     const w = await GroupCommitWriter.open(s.path);
