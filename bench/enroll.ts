@@ -5,7 +5,7 @@
  * record) for half the devices, CMP ir (birth-certificate protection, implicit confirm, over
  * HTTP) for the other half, and side by side the same CSR-signing load against cfssl (`cfssl serve`, software CA
  * key, TLS) as a peer. Rates are per server CPU-second (the load generator shares the machine).
- *   npm run bench:enroll -- [--devices 600] [--concurrency 8]
+ *   npm run bench:enroll -- [--devices 600] [--concurrency 8] [--only est|cmp]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,7 +27,9 @@ import { nullValue } from '../src/pki/der/der-writer.js';
 import { fromPem } from '../src/pki/pem.js';
 import type { Signer } from '../src/pki/signer.js';
 
-const { values } = parseArgs({ options: { devices: { type: 'string', default: '600' }, concurrency: { type: 'string', default: '8' } } });
+const { values } = parseArgs({ options: { devices: { type: 'string', default: '600' }, concurrency: { type: 'string', default: '8' }, only: { type: 'string' } } });
+// --only est | cmp: every device over one protocol (default: half and half)
+const only = values.only === 'est' || values.only === 'cmp' ? values.only : null;
 const devices = Number(values.devices);
 const percentileOf = (samples: Array<{ ms: number }>) => { const v = samples.map((x) => x.ms).sort((a, b) => a - b); return (v[Math.floor(0.99 * v.length)] ?? NaN).toFixed(1); };
 const concurrency = Number(values.concurrency);
@@ -51,7 +53,7 @@ try {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const birthPem = readFileSync(f.birth);
     const keyPem = readFileSync(f.key);
-    if (i % 2 === 0) {
+    if (only === 'est' || (only === null && i % 2 === 0)) {
       const csr = Buffer.from(await buildCsr({ privateKey, publicKey, algorithm: 'ec-p256', subject: { serialNumber: serial, commonName: serial } }));
       return { kind: 'est' as const, cert: birthPem, key: keyPem, body: csr };
     }

@@ -4,6 +4,9 @@ import { softwareVerifier, type SignatureVerifier } from '../pki/signature-verif
 import type { PublicKeyInfo } from '../pki/spki.js';
 import type { EcdsaHash, HsmPort } from './hsm.port.js';
 
+/** Nest token for the verifier a host module provides (central: over its HSM). */
+export const SIGNATURE_VERIFIER = Symbol('SIGNATURE_VERIFIER');
+
 const EC_SIZES = { 'ec-p256': 32, 'ec-p384': 48 } as const;
 const isEcdsaHash = (digest: string | null): digest is EcdsaHash => digest === 'sha256' || digest === 'sha384' || digest === 'sha512';
 

@@ -38,6 +38,11 @@ export interface EnrollmentRequest {
   subject?: Buffer;
   /** The protocol's transaction id (CMP transactionID hex) for logs and polling; optional. */
   transactionId?: string;
+  /**
+   * CMP implicit confirmation granted (RFC 9483 §4.1.1): no certConf follows, the certificate
+   * is accepted as issued, in the same commit. EST certificates are always accepted as issued.
+   */
+  confirmed?: boolean;
 }
 
 export type RefusalReason =
@@ -65,8 +70,10 @@ export interface EnrollmentAuthority {
   /**
    * CMP certConf (RFC 4210 §5.3.18): an accepted certificate stays valid; a rejected one is
    * revoked at once (reason cessationOfOperation) and does not count as the device's enrollment.
+   * Only a certificate awaiting confirmation changes, unless `evenIfAccepted` (central's own
+   * guard withdrawing a certificate it must not hand out, implicitly confirmed or not).
    */
-  confirm(serialHex: string, accepted: boolean, reason?: string): Promise<void>;
+  confirm(serialHex: string, accepted: boolean, reason?: string, options?: { evenIfAccepted?: boolean }): Promise<void>;
   /** CMP rr: revoke `target` (DER) on behalf of `requester`, who must hold that certificate's key. */
   revoke(requester: RequesterCredentials, target: Buffer, reasonCode: number): Promise<RevocationOutcome>;
   /** A certificate the authority issued, by issuer Name (DER) and serial (hex), or null. */

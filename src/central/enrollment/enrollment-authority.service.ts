@@ -243,19 +243,20 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
     await m.query(
       sql(`INSERT INTO operational_certificate (serial_hex, ca_name, order_id, device_serial, key_hash, certificate, not_after, issued_at, protocol, confirmation)
         VALUES (?, 'operational-ca', ?, ?, ?, ?, ?, ?, ?, ?)`),
-      [serialHex, device.orderId, device.deviceSerial, keyHash, certificate, new Date(notBefore.getTime() + validityDays * DAY_MS).toISOString(), now.toISOString(), req.protocol, req.protocol === 'cmp' ? 'pending' : 'accepted'],
+      [serialHex, device.orderId, device.deviceSerial, keyHash, certificate, new Date(notBefore.getTime() + validityDays * DAY_MS).toISOString(), now.toISOString(), req.protocol, req.protocol === 'cmp' && !req.confirmed ? 'pending' : 'accepted'],
     );
     return { status: 'issued', certificate, serialHex, chain: this.caCertificates().chain };
   }
 
-  async confirm(serialHex: string, accepted: boolean, reason?: string): Promise<void> {
+  async confirm(serialHex: string, accepted: boolean, reason?: string, options: { evenIfAccepted?: boolean } = {}): Promise<void> {
     const now = new Date();
     const serial = normalizeSerialHex(serialHex);
     await this.writes.run(() => this.ds.transaction(async (m) => {
       const cert = await m.getRepository(OperationalCertificateEntity).findOneBy({ serialHex: serial });
-      if (!cert || cert.confirmation !== 'pending') return;
+      const withdrawn = !accepted && options.evenIfAccepted && cert?.confirmation === 'accepted';
+      if (!cert || (cert.confirmation !== 'pending' && !withdrawn)) return;
       // only a pending certificate changes, so a certConf judged by two nodes at once counts once
-      const stillPending = { serialHex: serial, confirmation: 'pending' as const };
+      const stillPending = { serialHex: serial, confirmation: cert.confirmation };
       if (accepted) {
         await m.getRepository(OperationalCertificateEntity).update(stillPending, { confirmation: 'accepted' });
         return;

@@ -3,6 +3,7 @@ import { OID } from '../oids.js';
 import { CmpRejectedError } from './cmp.errors.js';
 import { verifySignature } from './cmp-signature.js';
 import type { PkiMessage } from './pki-message.js';
+import type { SignatureVerifier } from '../signature-verifier.js';
 
 /**
  * Check signature-based protection (RFC 4210 §5.1.3.3, RFC 9483 §3.2): the protection
@@ -10,7 +11,7 @@ import type { PkiMessage } from './pki-message.js';
  * and `sender` names its subject (RFC 9483 §3.1). Returns that certificate (DER). Whether the
  * certificate is trusted is the enrollment authority's decision, not the protocol's.
  */
-export function verifySignatureProtection(message: PkiMessage): Buffer {
+export function verifySignatureProtection(message: PkiMessage, verifier?: SignatureVerifier): Buffer {
   const { header } = message;
   if (!message.protection || !header.protectionAlgOid) {
     throw new CmpRejectedError(['wrongIntegrity'], 'the message is not protected: central accepts only signature-protected CMP messages');
@@ -26,7 +27,7 @@ export function verifySignatureProtection(message: PkiMessage): Buffer {
   } catch (err) {
     throw new CmpRejectedError(['badMessageCheck', 'badDataFormat'], `protection certificate: ${(err as Error).message}`);
   }
-  if (!verifySignature(header.protectionAlgOid, cert.spki, message.protectedPart, message.protection)) {
+  if (!verifySignature(header.protectionAlgOid, cert.spki, message.protectedPart, message.protection, verifier)) {
     throw new CmpRejectedError(['badMessageCheck'], 'the protection signature does not verify with the first certificate of extraCerts');
   }
   if (!header.senderName || !header.senderName.equals(cert.subject)) {

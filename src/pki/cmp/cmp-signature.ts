@@ -1,9 +1,9 @@
-import { verify } from 'node:crypto';
 import { DerError, children, contentOf, decodeOid, expectTag, readTopLevel } from '../der/der-reader.js';
 import { TAG } from '../der/der-writer.js';
 import type { KeyAlgorithm } from '../key-algorithm.js';
 import { OID } from '../oids.js';
 import { inspectSpki } from '../spki.js';
+import { softwareVerifier, type SignatureVerifier } from '../signature-verifier.js';
 import { CmpRejectedError } from './cmp.errors.js';
 
 type KeyFamily = 'ec' | 'rsa' | 'ed25519';
@@ -38,7 +38,7 @@ export function algorithmOid(algorithmIdentifier: Uint8Array): string {
  * the signature holds; throws CmpRejectedError(badAlg) for an algorithm that is not accepted or
  * does not fit the key, and for a key that cannot be read.
  */
-export function verifySignature(sigAlgorithmOid: string, spki: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean {
+export function verifySignature(sigAlgorithmOid: string, spki: Uint8Array, data: Uint8Array, signature: Uint8Array, verifier: SignatureVerifier = softwareVerifier): boolean {
   const alg = SIGNATURE_ALGORITHMS[sigAlgorithmOid];
   if (!alg) throw new CmpRejectedError(['badAlg'], `signature algorithm ${sigAlgorithmOid} is not supported (RFC 9481 §3: ECDSA, RSA PKCS#1 v1.5 with SHA-2, Ed25519)`);
   let key;
@@ -50,9 +50,6 @@ export function verifySignature(sigAlgorithmOid: string, spki: Uint8Array, data:
   if (familyOf(key.algorithm) !== alg.family) {
     throw new CmpRejectedError(['badAlg'], `signature algorithm ${sigAlgorithmOid} does not fit a ${key.algorithm} key`);
   }
-  try {
-    return verify(alg.digest, data, key.key, signature);
-  } catch {
-    return false; // e.g. an ECDSA signature that is not a DER ECDSA-Sig-Value
-  }
+  // false also for an ECDSA signature that is not a DER ECDSA-Sig-Value
+  return verifier.verify(key, spki, alg.digest, data, signature);
 }

@@ -1,4 +1,5 @@
 import { DerError, children, contentOf, decodeOid, encodingOf, expectTag, type Tlv } from '../der/der-reader.js';
+import type { SignatureVerifier } from '../signature-verifier.js';
 import { TAG } from '../der/der-writer.js';
 import { OID } from '../oids.js';
 import { CmpRejectedError } from './cmp.errors.js';
@@ -125,7 +126,7 @@ export function decodeCertReqMessages(buf: Uint8Array, t: Tlv): CertRequestMessa
  * which the Lightweight profile does not use; other POP kinds are for RAs or encryption keys.
  * Throws CmpRejectedError(badPOP / badCertTemplate / badAlg).
  */
-export function verifyProofOfPossession(request: CertRequestMessage): void {
+export function verifyProofOfPossession(request: CertRequestMessage, verifier?: SignatureVerifier): void {
   const spki = request.template.publicKey;
   if (!spki) throw new CmpRejectedError(['badCertTemplate'], 'the certificate template has no publicKey: central does not generate keys');
   const popo = request.popo;
@@ -138,7 +139,7 @@ export function verifyProofOfPossession(request: CertRequestMessage): void {
   } catch (err) {
     throw new CmpRejectedError(['badPOP', 'badDataFormat'], `POP algorithm: ${(err as Error).message}`);
   }
-  if (!verifySignature(oid, spki, request.certRequest, popo.signature)) {
+  if (!verifySignature(oid, spki, request.certRequest, popo.signature, verifier)) {
     throw new CmpRejectedError(['badPOP'], 'the proof-of-possession signature does not verify with the requested public key');
   }
 }

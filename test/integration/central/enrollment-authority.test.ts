@@ -173,6 +173,24 @@ describe('enrollment authority: the greenfield policy (real SoftHSM2 + SQLite)',
     assert.equal(again.status, 'issued', 'the device may enroll again after rejecting');
   });
 
+  it('an implicitly confirmed CMP certificate is accepted as issued; a certConf cannot reject it, only central\'s own guard withdraws it', async () => {
+    const o3 = await fieldOrder(ds, app.get(CentralPkiService), app.get(OrdersService), { orderId: 'PO-3', quota: 5, serialFirst: 'SN0001', serialLast: 'SN0099' });
+    const d = await o3.device('SN0008');
+    const out = await authority.enroll({ ...request(d, Buffer.from(softwareSigner().spki)), protocol: 'cmp', confirmed: true });
+    assert.equal(out.status, 'issued');
+    if (out.status !== 'issued') return;
+    const confirmation = async () =>
+      ((await ds.query(`SELECT confirmation FROM operational_certificate WHERE serial_hex = ?`, [out.serialHex])) as Array<{ confirmation: string }>)[0]?.confirmation;
+    assert.equal(await confirmation(), 'accepted');
+    await authority.confirm(out.serialHex, false, 'late certConf');
+    assert.equal(await confirmation(), 'accepted', 'nothing was awaiting confirmation');
+    assert.equal((await authority.status('operational-ca', out.serialHex)).state, 'good');
+    await authority.confirm(out.serialHex, false, 'issued for another key', { evenIfAccepted: true });
+    assert.equal(await confirmation(), 'rejected');
+    assert.equal((await authority.status('operational-ca', out.serialHex)).state, 'revoked');
+    assert.equal(await enrolledOf('PO-3'), 0, 'the device may enroll again');
+  });
+
   it('revoking a device bars it and revokes its certificates; revoking an order bars every device', async () => {
     const view = await revocation.revokeDevice('SN0002', 1, 'PO-1');
     assert.equal(view.certificatesRevoked, 1);

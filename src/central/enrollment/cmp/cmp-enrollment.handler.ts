@@ -1,4 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Optional, Injectable, Logger } from '@nestjs/common';
+import { SIGNATURE_VERIFIER } from '../../../hsm/hsm-signature-verifier.js';
+import type { SignatureVerifier } from '../../../pki/signature-verifier.js';
 import { readCertificate } from '../../../pki/certificate-reader.js';
 import { verifyCsr, type VerifiedCsr } from '../../../pki/csr.js';
 import { CsrRejectedError } from '../../../pki/pki.errors.js';
@@ -35,6 +37,7 @@ export class CmpEnrollmentHandler {
     @Inject(ENROLLMENT_AUTHORITY) private readonly authority: EnrollmentAuthority,
     @Inject(CMP_TRANSACTION_STORE) private readonly store: CmpTransactionStore,
     @Inject(CMP_OPTIONS) private readonly options: CmpOptions,
+    @Optional() @Inject(SIGNATURE_VERIFIER) private readonly verifier?: SignatureVerifier,
   ) {}
 
   async certificateRequest(req: AuthenticatedCmpRequest): Promise<CmpReply> {
@@ -134,7 +137,7 @@ export class CmpEnrollmentHandler {
     if (msgs.length !== 1) throw new CmpRejectedError(['badRequest'], 'exactly one CertReqMsg per request (RFC 9483 §4.1.1)');
     const [msg] = msgs;
     if (msg.certReqId !== 0) throw new CmpRejectedError(['badRequest'], `certReqId must be 0 (RFC 9483 §4.1.1), got ${msg.certReqId}`);
-    verifyProofOfPossession(msg);
+    verifyProofOfPossession(msg, this.verifier);
     // The template issuer is ignored: a greenfield client fills in its birth CA's name (interop.md).
     return { spki: msg.template.publicKey!, subject: msg.template.subject };
   }
@@ -144,7 +147,7 @@ export class CmpEnrollmentHandler {
     let verified: VerifiedCsr;
     try {
       // key policy is the authority's: accept every algorithm the product knows here
-      verified = verifyCsr(csr, KEY_ALGORITHMS);
+      verified = verifyCsr(csr, KEY_ALGORITHMS, this.verifier);
     } catch (err) {
       if (err instanceof CsrRejectedError) throw new CmpRejectedError([CSR_FAILURE[err.code as keyof typeof CSR_FAILURE] ?? 'badRequest'], err.message);
       throw err;
@@ -160,7 +163,12 @@ export class CmpEnrollmentHandler {
       spki: unb64(tx.request.spki),
       subject: tx.request.subject ? unb64(tx.request.subject) : undefined,
       transactionId: tx.transactionId,
+      confirmed: this.grantsImplicitConfirm(tx),
     };
+  }
+
+  private grantsImplicitConfirm(tx: CmpTransaction): boolean {
+    return tx.implicitConfirmRequested && this.options.grantImplicitConfirm;
   }
 
   /** The answer to an authority outcome, for the first request (`polled` false) or a pollReq. */
@@ -184,14 +192,15 @@ export class CmpEnrollmentHandler {
     const cert = readCertificate(outcome.certificate);
     if (!cert.spki.equals(requested)) {
       // never hand out a certificate for another key than the one whose possession was proven
-      await this.authority.confirm(outcome.serialHex, false, 'issued certificate does not carry the requested public key');
+      await this.authority.confirm(outcome.serialHex, false, 'issued certificate does not carry the requested public key', { evenIfAccepted: true });
       await this.store.remove(tx.transactionId);
       throw new Error(`authority issued serial ${outcome.serialHex} for another public key than requested`);
     }
-    await this.store.rememberCertificate(cert.issuer, cert.serialHex, outcome.certificate);
-    const grant = tx.implicitConfirmRequested && this.options.grantImplicitConfirm;
+    // an rr finds it later: in the authority's own records if it keeps them, else here
+    if (!this.authority.issuedCertificate) await this.store.rememberCertificate(cert.issuer, cert.serialHex, outcome.certificate);
+    const grant = this.grantsImplicitConfirm(tx);
     if (grant) {
-      await this.authority.confirm(outcome.serialHex, true);
+      // the authority accepted it as issued (EnrollmentRequest.confirmed): nothing to confirm
       await this.store.remove(tx.transactionId);
     } else {
       const next: CmpTransaction = {

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Optional, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { SIGNATURE_VERIFIER } from '../../../hsm/hsm-signature-verifier.js';
+import type { SignatureVerifier } from '../../../pki/signature-verifier.js';
 import { DerError } from '../../../pki/der/der-reader.js';
 import { CmpMalformedError, CmpRejectedError } from '../../../pki/cmp/cmp.errors.js';
 import { isCertRequestBody } from '../../../pki/cmp/pki-body.js';
@@ -38,6 +40,7 @@ export class CmpService implements OnModuleInit, OnModuleDestroy {
     private readonly other: CmpRevocationAndInfoHandler,
     private readonly responder: CmpResponder,
     @Inject(CMP_OPTIONS) private readonly options: CmpOptions,
+    @Optional() @Inject(SIGNATURE_VERIFIER) private readonly verifier?: SignatureVerifier,
   ) {}
 
   onModuleInit(): void {
@@ -94,7 +97,7 @@ export class CmpService implements OnModuleInit, OnModuleDestroy {
     if (!header.senderNonce || header.senderNonce.length < MIN_ID_BYTES) {
       throw new CmpRejectedError(['badSenderNonce'], 'senderNonce of at least 128 bits is required (RFC 9483 §3.1)');
     }
-    const certificate = verifySignatureProtection(message);
+    const certificate = verifySignatureProtection(message, this.verifier);
     return {
       message,
       requester: { certificate, extraCertificates: message.extraCerts.slice(1) },

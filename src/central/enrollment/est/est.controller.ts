@@ -1,4 +1,6 @@
-import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Post, Req, Res } from '@nestjs/common';
+import { SIGNATURE_VERIFIER } from '../../../hsm/hsm-signature-verifier.js';
+import type { SignatureVerifier } from '../../../pki/signature-verifier.js';
 import type { IncomingMessage as Request, ServerResponse as Response } from 'node:http';
 import { CENTRAL_CONFIG, CentralConfig } from '../../../config/central-config.js';
 import { certsOnly, csrAttributes } from '../../../pki/est-content.js';
@@ -35,6 +37,7 @@ export class EstController {
   constructor(
     @Inject(ENROLLMENT_AUTHORITY) private readonly authority: EnrollmentAuthority,
     @Inject(CENTRAL_CONFIG) private readonly config: CentralConfig,
+    @Optional() @Inject(SIGNATURE_VERIFIER) private readonly verifier?: SignatureVerifier,
   ) {}
 
   /** §4.1: the CA certificates, current root included, as certs-only CMS. */
@@ -134,7 +137,7 @@ export class EstController {
       return null;
     }
     try {
-      const csr = verifyCsr(der, this.config.enrollment.allowedKeyAlgorithms);
+      const csr = verifyCsr(der, this.config.enrollment.allowedKeyAlgorithms, this.verifier);
       return { spki: csr.spki, subject: csr.subject };
     } catch (err) {
       if (err instanceof CsrRejectedError) {

@@ -47,6 +47,8 @@ export class FakeEnrollmentAuthority implements EnrollmentAuthority {
     const subject = request.subject ?? readCertificate(requester).subject;
     const { certificate, serialHex } = this.pki.issueOperational(subject, request.spki);
     this.issued.push({ serialHex, certificate, request });
+    // implicitly confirmed: accepted as issued, as the real authority records it
+    if (request.confirmed) this.confirmations.push({ serialHex, accepted: true, reason: undefined });
     return { status: 'issued', certificate, serialHex, chain: [this.pki.operationalCa.certificate, this.pki.root.certificate] };
   }
 
