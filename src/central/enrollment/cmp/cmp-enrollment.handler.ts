@@ -40,6 +40,9 @@ export class CmpEnrollmentHandler {
     @Optional() @Inject(SIGNATURE_VERIFIER) private readonly verifier?: SignatureVerifier,
   ) {}
 
+  /** transactionIDs of implicitly confirmed requests being answered by this node now */
+  private readonly claimed = new Set<string>();
+
   async certificateRequest(req: AuthenticatedCmpRequest): Promise<CmpReply> {
     const type = req.message.bodyType as CertRequestBodyType;
     const certReqId = type === 'p10cr' ? -1 : 0;
@@ -67,11 +70,11 @@ export class CmpEnrollmentHandler {
       },
       expiresAt: this.expiry(this.options.pendingIdleSeconds),
     };
+    const inUse = () => new CmpRejectedError(['transactionIdInUse'], `transactionID ${req.transactionId} is in use by an open transaction`);
+    if (this.grantsImplicitConfirm(tx)) return this.implicitlyConfirmed(tx, inUse);
     // Claim the transactionID before asking the authority: a second ir with the same id (or the
     // same ir sent to two nodes) must not issue twice (RFC 4210 §5.1.1 transactionIdInUse).
-    if (!(await this.store.insert(tx))) {
-      throw new CmpRejectedError(['transactionIdInUse'], `transactionID ${req.transactionId} is in use by an open transaction`);
-    }
+    if (!(await this.store.insert(tx))) throw inUse();
     let outcome: EnrollmentOutcome;
     try {
       outcome = await this.authority.enroll(this.enrollmentRequest(tx));
@@ -80,6 +83,27 @@ export class CmpEnrollmentHandler {
       throw err;
     }
     return this.answer(tx, outcome, false);
+  }
+
+  /**
+   * A request that ends in this exchange (implicit confirmation granted) is claimed in this
+   * node's memory, not in the store: nothing of it outlives the answer unless the authority
+   * says "pending", and then it is stored for polling. Two nodes given the same request cannot
+   * issue twice all the same: the authority answers the same device and key with the same
+   * certificate, counting nothing, and another key as a clone (system.md §4.2).
+   */
+  private async implicitlyConfirmed(tx: CmpTransaction, inUse: () => CmpRejectedError): Promise<CmpReply> {
+    if (this.claimed.has(tx.transactionId)) throw inUse();
+    this.claimed.add(tx.transactionId);
+    let outcome: EnrollmentOutcome;
+    try {
+      if (await this.store.find(tx.transactionId)) throw inUse(); // an open (pending) transaction has it
+      outcome = await this.authority.enroll(this.enrollmentRequest(tx));
+    } finally {
+      this.claimed.delete(tx.transactionId);
+    }
+    if (outcome.status === 'pending' && !(await this.store.insert(tx))) throw inUse();
+    return this.answer(tx, outcome, false, outcome.status === 'pending');
   }
 
   async pollRequest(req: AuthenticatedCmpRequest): Promise<CmpReply> {
@@ -172,9 +196,10 @@ export class CmpEnrollmentHandler {
   }
 
   /** The answer to an authority outcome, for the first request (`polled` false) or a pollReq. */
-  private async answer(tx: CmpTransaction, outcome: EnrollmentOutcome, polled: boolean): Promise<CmpReply> {
+  /** `stored`: whether the transaction is in the store (every one is, but an implicitly confirmed one that ended at once). */
+  private async answer(tx: CmpTransaction, outcome: EnrollmentOutcome, polled: boolean, stored = true): Promise<CmpReply> {
     if (outcome.status === 'refused') {
-      await this.store.remove(tx.transactionId);
+      if (stored) await this.store.remove(tx.transactionId);
       this.log.warn(`${tx.bodyType} ${tx.transactionId} refused (${outcome.reason}): ${outcome.message}`);
       return rejection(tx.bodyType, tx.certReqId, { status: 'rejection', text: outcome.message, failInfo: failureInfoFor(outcome.reason) });
     }
@@ -193,7 +218,7 @@ export class CmpEnrollmentHandler {
     if (!cert.spki.equals(requested)) {
       // never hand out a certificate for another key than the one whose possession was proven
       await this.authority.confirm(outcome.serialHex, false, 'issued certificate does not carry the requested public key', { evenIfAccepted: true });
-      await this.store.remove(tx.transactionId);
+      if (stored) await this.store.remove(tx.transactionId);
       throw new Error(`authority issued serial ${outcome.serialHex} for another public key than requested`);
     }
     // an rr finds it later: in the authority's own records if it keeps them, else here
@@ -201,7 +226,7 @@ export class CmpEnrollmentHandler {
     const grant = this.grantsImplicitConfirm(tx);
     if (grant) {
       // the authority accepted it as issued (EnrollmentRequest.confirmed): nothing to confirm
-      await this.store.remove(tx.transactionId);
+      if (stored) await this.store.remove(tx.transactionId);
     } else {
       const next: CmpTransaction = {
         ...tx,

@@ -125,6 +125,20 @@ describe('CMP over HTTP: bad input', () => {
     assert.equal(authority.issued.length, issued);
   });
 
+  it('fail the same implicitly confirmed ir twice at once: one certificate, the other answered transactionIdInUse', async () => {
+    const tid = randomBytes(16);
+    const der = ir(tid, undefined, undefined, [{ type: OID.itImplicitConfirm, value: nullValue() }]);
+    const issued = authority.issued.length;
+    const answers = await Promise.all([exchange(der), exchange(der)]);
+    const accepted = answers.filter((a) => a.bodyType === 'ip' && decodeCertRepMessage(a.der, a.body)[0].status === 'accepted');
+    assert.equal(accepted.length, 1);
+    assert.ok(errorOf(answers.find((a) => !accepted.includes(a))!).failInfo!.includes('transactionIdInUse'));
+    assert.equal(authority.issued.length, issued + 1);
+    // it ended with the answer: the same id may be used again
+    const again = await exchange(ir(tid, undefined, undefined, [{ type: OID.itImplicitConfirm, value: nullValue() }]));
+    assert.equal(decodeCertRepMessage(again.der, again.body)[0].status, 'accepted');
+  });
+
   it('fail certConf from another requester (notAuthorized) or with a wrong hash (badCertId); the right one is accepted', async () => {
     const tid = randomBytes(16);
     const ip = await exchange(ir(tid));
