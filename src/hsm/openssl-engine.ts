@@ -18,6 +18,13 @@ export function engineConfigText(engineModulePath: string, pkcs11ModulePath: str
     'nodejs_conf = birthcert_openssl_init',
     '[birthcert_openssl_init]',
     'engines = birthcert_engines',
+    'ssl_conf = birthcert_ssl',
+    '[birthcert_ssl]',
+    'system_default = birthcert_tls',
+    '[birthcert_tls]',
+    // No TLS 1.3 session tickets: a device enrolls once and never resumes, and making each ticket
+    // re-parses the session's client certificate (~10% of central's CPU per EST enrollment)
+    'NumTickets = 0',
     '[birthcert_engines]',
     `${ENGINE_ID} = birthcert_pkcs11`,
     '[birthcert_pkcs11]',

@@ -49,6 +49,21 @@ describe('e2e: EST greenfield enrollment with curl and strongSwan pki', () => {
     opChain = join(work, 'ca-1.pem');
   });
 
+  it('TLS 1.3 with the birth certificate as client certificate; central sends no session tickets (devices never resume)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const f = deviceFiles(line.stateDir, line.serials[0]);
+    const { port } = new URL(line.centralTlsUrl);
+    const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_3', '-CAfile', root, '-cert', f.birth, '-key', f.key, '-verify_return_error', '-ign_eof', '-sess_out', join(work, 'session.pem')], {
+      input: 'GET /.well-known/est/cacerts HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    assert.match(r.stdout, /Protocol *: TLSv1\.3|New, TLSv1\.3/, r.stdout + r.stderr);
+    assert.match(r.stdout, /Verify return code: 0 \(ok\)/);
+    assert.match(r.stdout, /HTTP\/1\.1 200/);
+    assert.doesNotMatch(r.stdout, /TLS session ticket:/, 'no session ticket was issued');
+  });
+
   it('curl simpleenroll with the birth certificate issues an operational certificate for the requested key', async () => {
     const f = deviceFiles(dir, line.serials[0]);
     const csr = await newKeyAndCsr(work, 'dev1-op', 'dev-1');
