@@ -87,12 +87,21 @@ export class BirthCertificateTemplate {
   }
 
   issue(device: DeviceKey, now: Date): IssuedBirthCertificate {
+    return this.prepare(device, now).sign();
+  }
+
+  /**
+   * The certificate built but not signed: the station builds it while the quota reservation is
+   * on its way to the disk, and signs only once the reservation is durable (system.md §5).
+   */
+  prepare(device: DeviceKey, now: Date): { sign(): IssuedBirthCertificate } {
     const serial = randomSerial();
-    const der = signTbs(this.tbsFor(device, serial, now), this.issuer.signer);
+    const tbs = this.tbsFor(device, serial, now);
     return {
-      der,
-      serialHex: serial.toString('hex'),
-      fingerprint: createHash('sha256').update(der).digest('hex'),
+      sign: () => {
+        const der = signTbs(tbs, this.issuer.signer);
+        return { der, serialHex: serial.toString('hex'), fingerprint: createHash('sha256').update(der).digest('hex') };
+      },
     };
   }
 }

@@ -87,13 +87,16 @@ export class IssuanceService implements OnModuleDestroy {
     this.guard.beforeReserve(orderId);
     let issuanceId: number;
     let res;
+    let unsigned: ReturnType<IssuanceService['build']>;
     try {
-      res = await this.writer.write(
+      const reservation = this.writer.write(
         `INSERT INTO issuance (order_id, device_serial, key_id, cert_serial, status, jig_id, slot, created_at, updated_at) VALUES (?, ?, ?, '', 'reserved', ?, ?, ?, ?) RETURNING id, (SELECT issued FROM station_order WHERE order_id = issuance.order_id) AS issued`,
         [orderId, req.deviceSerial, keyId, req.jigId ?? null, req.slot ?? null, ts, ts],
         // crash-safe now, power-safe with the certificate's synced commit (group-commit.ts)
         { sync: false },
       );
+      unsigned = this.build(order, req, now);
+      res = await reservation;
     } catch (err) {
       this.guard.reserveFailed(orderId);
       // The quota trigger runs before the UNIQUE check: a device issued earlier must get its
@@ -117,10 +120,7 @@ export class IssuanceService implements OnModuleDestroy {
     this.lifecycle.enter(orderId);
     let signed;
     try {
-      signed = order.template.issue(
-        { serial: req.deviceSerial, algorithm: req.csr.algorithm, spki: req.csr.spki, keyIdentifier: req.csr.keyIdentifier },
-        now,
-      );
+      signed = unsigned.sign();
       failpoint('issue:after-sign');
       // the certificate and its audit record commit together, durably, before anything is sent
       await this.writer.group([
@@ -151,6 +151,23 @@ export class IssuanceService implements OnModuleDestroy {
     failpoint('issue:after-commit');
     await this.lifecycle.closeIfExhausted(orderId, this.guard.issued(orderId));
     return { issuanceId, orderId: order.row.orderId, certificate: signed.der, chain: order.chain, fingerprint: signed.fingerprint, reused: false };
+  }
+
+  /**
+   * The certificate built (not signed) while the reservation travels to the writer and back. A
+   * build that fails fails at signing instead, after the reservation: counted, never signed,
+   * spoiled — as any failure between reservation and signature.
+   */
+  private build(order: ActiveOrder, req: BirthCertificateRequest, now: Date): { sign(): ReturnType<ActiveOrder['template']['issue']> } {
+    try {
+      return order.template.prepare({ serial: req.deviceSerial, algorithm: req.csr.algorithm, spki: req.csr.spki, keyIdentifier: req.csr.keyIdentifier }, now);
+    } catch (err) {
+      return {
+        sign: () => {
+          throw err;
+        },
+      };
+    }
   }
 
   private async reuseOrRefuse(row: ExistingRow, keyId: string, serial: string): Promise<IssuedCertificate> {

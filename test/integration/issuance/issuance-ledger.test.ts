@@ -100,6 +100,21 @@ describe('issuance ledger: re-injection and order window', () => {
     }
   });
 
+  it('fail a signature that fails after the reservation: counted, never signed, recorded as spoiled; nothing goes to the device', async () => {
+    const stack = await issuanceStack(5);
+    try {
+      // the Order CA key is gone from the token: the build succeeds, the signature cannot
+      stack.hsm.destroyKey('order-ca:BENCH');
+      await assert.rejects(stack.issuance.issue({ deviceSerial: 'SN0000003', productModel: 'thermo-1', csr: deviceCsr('SN0000003') }));
+      assert.deepEqual(await count(stack), { issued: 1, records: 1 });
+      const [row] = await stack.ds.query(`SELECT status, certificate FROM issuance WHERE device_serial = 'SN0000003'`);
+      assert.deepEqual(row, { status: 'spoiled', certificate: null });
+      assert.ok((await stack.events.list()).some((e) => e.kind === 'certificate-spoiled' && e.deviceSerial === 'SN0000003'));
+    } finally {
+      await stack.close();
+    }
+  });
+
   it('fail an expired order issues nothing', async () => {
     const stack = await issuanceStack(5, { notAfter: new Date(Date.now() - 1000) });
     try {
