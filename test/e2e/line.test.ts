@@ -70,6 +70,21 @@ describe('e2e: a line of 4 jigs provisions 20 devices through central, station, 
     }
   });
 
+  it('ok a supervisor starts a new shift: the counters start from zero, the shift that ended is audited; an operator may not', async () => {
+    const call = (method: string, path: string, token: string) =>
+      fetch(`${line.stationUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+    assert.equal((await call('POST', '/api/shift', line.operatorToken)).status, 403);
+    const res = await call('POST', '/api/shift', line.supervisorToken);
+    assert.equal(res.status, 201);
+    const ended = (await res.json()) as { provisioned: number; stationMsPerDevice: { samples: number } };
+    assert.equal(ended.provisioned, DEVICES);
+    assert.equal(ended.stationMsPerDevice.samples, DEVICES);
+    const status = (await (await call('GET', '/api/status', line.operatorToken)).json()) as { shift: { provisioned: number; stationMsPerDevice: { samples: number; p50: number | null } } };
+    assert.deepEqual([status.shift.provisioned, status.shift.stationMsPerDevice.samples, status.shift.stationMsPerDevice.p50], [0, 0, null]);
+    const events = (await (await call('GET', '/api/events', line.operatorToken)).json()) as Array<{ kind: string; detail: string }>;
+    assert.ok(events.some((e) => e.kind === 'shift-started' && e.detail.startsWith(`shift ended: ${DEVICES} provisioned`)));
+  });
+
   it('ok the station database passes SQLite integrity_check after the run (one SQLite library per process)', async () => {
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(join(dir, 'station', 'station.db'), { readonly: true });

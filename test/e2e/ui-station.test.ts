@@ -79,8 +79,8 @@ describe('e2e ui: the station panel, live, by role, accessible', () => {
         }
       }
     }
-    // every supervisor route of the OpenAPI document was asked above; 9 since batch-file export and receipt import
-    assert.equal(supervisorRoutes, 9);
+    // every supervisor route of the OpenAPI document was asked above; 10 since the shift change
+    assert.equal(supervisorRoutes, 10);
   });
 
   it('ok the sign-in screen refuses a wrong password and the attempt is audited', async () => {
@@ -183,7 +183,7 @@ describe('e2e ui: the station panel, live, by role, accessible', () => {
     await page.context().close();
   });
 
-  it('ok a supervisor imports a grant file and its quota appears on the panel; re-runs a refused slot; exports the audit file', async () => {
+  it('ok a supervisor imports a grant file and its quota appears on the panel; re-runs a refused slot; starts a new shift; exports the audit file', async () => {
     const page = await (await panelContext(browser)).newPage();
     await signIn(page, 'sam', passwords.sam);
     await page.getByRole('button', { name: 'Supervisor' }).click();
@@ -201,6 +201,10 @@ describe('e2e ui: the station panel, live, by role, accessible', () => {
     await page.getByRole('button', { name: 'Re-run jig-1 slot 1' }).click();
     await page.getByText('jig-1 slot 1 queued again').waitFor();
 
+    // a new shift: the counters start from zero, the shift that ended goes on record
+    await page.getByRole('button', { name: 'Start a new shift' }).click();
+    assert.match(await page.getByText(/shift ended with \d+ provisioned/).innerText(), /a new shift started/);
+
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export audit file' }).click();
     const saved = join(dir, 'export.ndjson');
@@ -208,12 +212,13 @@ describe('e2e ui: the station panel, live, by role, accessible', () => {
     const exported = readAuditFile(saved);
     assert.equal(verifyAuditChain(exported.records).ok, true);
     const kinds = exported.records.map((r) => r.kind);
-    for (const k of ['login', 'login-failed', 'logout', 'user-changed', 'grant-imported', 'device-rerun', 'audit-exported']) assert.ok(kinds.includes(k), `${k} in the export`);
+    for (const k of ['login', 'login-failed', 'logout', 'user-changed', 'grant-imported', 'device-rerun', 'shift-started', 'audit-exported']) assert.ok(kinds.includes(k), `${k} in the export`);
 
     await page.getByRole('button', { name: 'Line' }).click();
     const order = page.locator('[data-order="PO-UI-GRANT"]');
     await order.waitFor();
     assert.equal(await order.getByTestId('left').innerText(), '40');
+    assert.equal(await page.getByTestId('provisioned').innerText(), '0', 'the new shift has provisioned nothing yet');
     assert.equal(readFileSync(saved, 'utf8').split('\n').filter(Boolean).length >= exported.records.length, true);
     await page.context().close();
   });

@@ -17,7 +17,8 @@ import { CurrentPrincipal, actorOf } from '../auth/current-principal.js';
 import { LiveUpdates } from './live/live-updates.service.js';
 import { withAction } from './panel.service.js';
 import { AlarmsDto, ClearedAlarmDto } from './dto/alarm.dto.js';
-import { CancelResultDto, OrderDto } from './dto/status.dto.js';
+import { CancelResultDto, OrderDto, ShiftDto } from './dto/status.dto.js';
+import { LineMetrics } from '../provisioning/line-metrics.js';
 import { AuditRecordDto } from './dto/audit.dto.js';
 import { SlotDto } from './dto/slot.dto.js';
 
@@ -35,6 +36,9 @@ class ImportGrantDto {
   @ApiPropertyOptional() @IsOptional() @Matches(PERSON) supervisor?: string;
   /** the grant file: PEM ("-----BEGIN QUOTA GRANT-----") or base64 DER */
   @ApiProperty({ description: 'the grant file: PEM ("-----BEGIN QUOTA GRANT-----") or base64 DER' }) @IsString() @IsNotEmpty() @MaxLength(100_000) grant: string;
+}
+class NewShiftDto {
+  @ApiPropertyOptional() @IsOptional() @Matches(PERSON) supervisor?: string;
 }
 class OrderParam {
   @ApiProperty() @Matches(/^[A-Za-z0-9._-]{1,64}$/) orderId: string;
@@ -61,6 +65,7 @@ export class SupervisorController {
     private readonly board: SlotBoard,
     @Inject(PROVISIONING_QUEUE_PORT) private readonly queue: ProvisioningQueue,
     private readonly live: LiveUpdates,
+    private readonly metrics: LineMetrics,
   ) {}
 
   @Get('alarms')
@@ -129,6 +134,21 @@ export class SupervisorController {
     const next = this.board.set(p.jigId, p.slot, { phase: 'queued', attempts: 0 });
     await this.queue.enqueue({ jigId: p.jigId, slot: p.slot }, `rerun-${Date.now().toString(36)}`);
     return withAction({ ...next, progress: 0 });
+  }
+
+  /** Start a new shift: the panel's counters start from zero; the shift that ended is audited. */
+  @Post('shift')
+  @RequiresRole('supervisor')
+  @ApiCreatedResponse({ type: ShiftDto, description: 'the shift that ended' })
+  async newShift(@Body() dto: NewShiftDto, @CurrentPrincipal() who: Principal): Promise<ShiftDto> {
+    const ended = this.metrics.reset();
+    const t = ended.stationMsPerDevice;
+    await this.events.record('shift-started', {
+      actor: actorOf(who, dto.supervisor),
+      detail: `shift ended: ${ended.provisioned} provisioned (${ended.reused} again with the same certificate), refused ${JSON.stringify(ended.refused)}, failed ${JSON.stringify(ended.failed)}; station time per device p50 ${t.p50?.toFixed(2) ?? '-'} ms, p99 ${t.p99?.toFixed(2) ?? '-'} ms`,
+    });
+    this.live.changed();
+    return ended;
   }
 
   @Get('events')

@@ -24,6 +24,7 @@ export type AuditKind =
   | 'logout'
   | 'user-changed'
   | 'device-rerun'
+  | 'shift-started'
   | 'audit-exported'
   | 'audit-receipt-imported';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ProvisionOutcome } from './provision-device.service.js';
 
-/** Shift counters and the station's own time per device (what bench/line reports). */
+/** Shift counters and the station's own time per device (what bench/line reports); a supervisor starts a new shift. */
 @Injectable()
 export class LineMetrics {
   provisioned = 0;
@@ -20,6 +20,17 @@ export class LineMetrics {
   }
   recordFailure(code: string): void {
     this.failed[code] = (this.failed[code] ?? 0) + 1;
+  }
+
+  /** A new shift: the counters start again from zero; returns the shift that ended. */
+  reset(): ReturnType<LineMetrics['snapshot']> {
+    const ended = this.snapshot();
+    this.provisioned = 0;
+    this.reused = 0;
+    this.refused = {};
+    this.failed = {};
+    this.stationMs.length = 0;
+    return ended;
   }
 
   snapshot() {

@@ -41,6 +41,9 @@ export interface paths {
   "/api/jigs/{jigId}/slots/{slot}/rerun": {
     post: operations["Supervisor_rerun"];
   };
+  "/api/shift": {
+    post: operations["Supervisor_newShift"];
+  };
   "/api/events": {
     get: operations["Supervisor_listEvents"];
   };
@@ -382,6 +385,33 @@ export interface operations {
         headers: { [name: string]: unknown };
         content: {
           "application/json": components["schemas"]["SlotDto"];
+        };
+      };
+      "default": {
+        headers: { [name: string]: unknown };
+        content: {
+          "application/json": components["schemas"]["ApiErrorDto"];
+        };
+      };
+    };
+  };
+  Supervisor_newShift: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["NewShiftDto"];
+      };
+    };
+    responses: {
+      201: {
+        headers: { [name: string]: unknown };
+        content: {
+          "application/json": components["schemas"]["ShiftDto"];
         };
       };
       "default": {
@@ -824,6 +854,9 @@ export interface components {
       supervisor?: string;
       /** the grant file: PEM ("-----BEGIN QUOTA GRANT-----") or base64 DER */
       grant: string;
+    };
+    NewShiftDto: {
+      supervisor?: string;
     };
     AuditRecordDto: {
       seq: number;

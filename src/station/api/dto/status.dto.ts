@@ -22,7 +22,7 @@ export class StationTimeDto {
   @ApiProperty() samples: number;
 }
 
-/** Counters since the station started (one shift). */
+/** Counters of the shift: since the station started or a supervisor started a new shift. */
 export class ShiftDto {
   @ApiProperty() provisioned: number;
   @ApiProperty() reused: number;
