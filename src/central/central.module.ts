@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { CENTRAL_CONFIG, type CentralConfig } from '../config/central-config.js';
 import { hsmProvider } from '../hsm/hsm.provider.js';
 import { HSM_PORT, type HsmPort } from '../hsm/hsm.port.js';
-import { HsmSignatureVerifier, SIGNATURE_VERIFIER } from '../hsm/hsm-signature-verifier.js';
+import { signatureVerifierProvider } from '../hsm/hsm-signature-verifier.js';
 import { openCentralDatabase } from './database/central-database.js';
 import { CentralPkiService } from './ca/central-pki.service.js';
 import { OrdersService } from './orders/orders.service.js';
@@ -51,7 +51,7 @@ export class CentralModule implements OnApplicationBootstrap, OnApplicationShutd
         { provide: DataSource, useFactory: () => openCentralDatabase(config) },
         hsmProvider(CENTRAL_CONFIG),
         // proofs of possession and CMP protection with EC keys are checked in the HSM
-        { provide: SIGNATURE_VERIFIER, useFactory: (hsm: HsmPort) => new HsmSignatureVerifier(hsm), inject: [HSM_PORT] },
+        signatureVerifierProvider,
         CentralPkiService,
         OrdersService,
         AuditIngestService,

@@ -2,7 +2,7 @@ import { DerError } from '../pki/der/der-reader.js';
 import { ecdsaDerToRaw } from '../pki/ecdsa-signature.js';
 import { softwareVerifier, type SignatureVerifier } from '../pki/signature-verifier.js';
 import type { PublicKeyInfo } from '../pki/spki.js';
-import type { EcdsaHash, HsmPort } from './hsm.port.js';
+import { HSM_PORT, type EcdsaHash, type HsmPort } from './hsm.port.js';
 
 /** Nest token for the verifier a host module provides (central: over its HSM). */
 export const SIGNATURE_VERIFIER = Symbol('SIGNATURE_VERIFIER');
@@ -35,3 +35,10 @@ export class HsmSignatureVerifier implements SignatureVerifier {
     return this.hsm.verifyEcdsa(key.algorithm as keyof typeof EC_SIZES, point, digest, data, raw);
   }
 }
+
+/** The provider both services use: SIGNATURE_VERIFIER over the process's HSM port. */
+export const signatureVerifierProvider = {
+  provide: SIGNATURE_VERIFIER,
+  useFactory: (hsm: HsmPort): SignatureVerifier => new HsmSignatureVerifier(hsm),
+  inject: [HSM_PORT],
+};

@@ -6,6 +6,7 @@ import { redact } from '../config/validate-config.js';
 import { createHash } from 'node:crypto';
 import { hsmProvider } from '../hsm/hsm.provider.js';
 import { HSM_PORT, type HsmPort } from '../hsm/hsm.port.js';
+import { signatureVerifierProvider } from '../hsm/hsm-signature-verifier.js';
 import { HealthController } from '../common/health.controller.js';
 import { openStationDatabase } from './database/data-source.js';
 import { GroupCommitWriter } from './database/group-commit.js';
@@ -82,6 +83,8 @@ export class StationModule implements OnApplicationBootstrap, OnApplicationShutd
         // opened after the DataSource, so the schema is migrated before the hot path writes
         { provide: GroupCommitWriter, inject: [DataSource], useFactory: () => GroupCommitWriter.open(config.databasePath) },
         hsmProvider(STATION_CONFIG),
+        // a device CSR's proof of possession is checked in the HSM
+        signatureVerifierProvider,
         {
           provide: CENTRAL_CLIENT,
           inject: [DataSource, HSM_PORT, AuditLog, TRUST_ANCHOR],

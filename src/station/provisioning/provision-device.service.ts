@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { HSM_PORT, type HsmPort } from '../../hsm/hsm.port.js';
-import { HsmSignatureVerifier } from '../../hsm/hsm-signature-verifier.js';
+import { SIGNATURE_VERIFIER } from '../../hsm/hsm-signature-verifier.js';
+import type { SignatureVerifier } from '../../pki/signature-verifier.js';
 import { performance } from 'node:perf_hooks';
 import { verifyCsr } from '../../pki/csr.js';
 import { CsrRejectedError } from '../../pki/pki.errors.js';
@@ -39,13 +39,9 @@ export class ProvisionDeviceService {
     private readonly issuance: IssuanceService,
     private readonly orders: OrderRegistry,
     private readonly board: SlotBoard,
-    @Inject(HSM_PORT) hsm: HsmPort,
-  ) {
-    this.popVerifier = new HsmSignatureVerifier(hsm);
-  }
-
-  /** a CSR's proof of possession is checked in the station's HSM (hsm-signature-verifier.ts) */
-  private readonly popVerifier: HsmSignatureVerifier;
+    /** a CSR's proof of possession is checked in the station's HSM (hsm-signature-verifier.ts) */
+    @Inject(SIGNATURE_VERIFIER) private readonly popVerifier: SignatureVerifier,
+  ) {}
 
   async provision(jigId: string, slot: number): Promise<ProvisionOutcome> {
     const settings = this.jigs.settings(jigId);

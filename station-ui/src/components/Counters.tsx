@@ -1,6 +1,6 @@
 import type { Panel } from '../api/client';
+import { sum } from '../counts';
 
-const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
 /** The shift at a glance: provisioned, refused, failed, and what central has not yet received. */
 export function Counters({ panel }: { panel: Panel }) {

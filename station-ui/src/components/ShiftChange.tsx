@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, call, type Panel } from '../api/client';
+import { sum } from '../counts';
 
-const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
 /** Start a new shift: the panel's counters start from zero; the station audits the shift that ended. */
 export function ShiftChange({ shift }: { shift: Panel['status']['shift'] }) {
