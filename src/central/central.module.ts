@@ -12,6 +12,7 @@ import { StationsController } from './stations/stations.controller.js';
 import { AuditIngestController } from './audit-ingest/audit-ingest.controller.js';
 import { AuditIngestService } from './audit-ingest/audit-ingest.service.js';
 import { WriteSerializer } from '../common/write-serializer.js';
+import { BatchCommitter } from '../common/batch-committer.js';
 import { CENTRAL_AUTH_CONTROLLERS, CENTRAL_AUTH_PROVIDERS } from './auth/central-auth.providers.js';
 import { CONSOLE_CONTROLLERS, CONSOLE_PROVIDERS } from './ui/console.parts.js';
 import { HealthController } from '../common/health.controller.js';
@@ -56,6 +57,7 @@ export class CentralModule implements OnApplicationBootstrap, OnApplicationShutd
         OrdersService,
         AuditIngestService,
         WriteSerializer,
+        BatchCommitter,
         ...CENTRAL_AUTH_PROVIDERS,
         ...CONSOLE_PROVIDERS,
         CredentialClassifier,

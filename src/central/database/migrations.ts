@@ -4,6 +4,7 @@ import { CentralEnrollment1763900000010 } from '../enrollment/enrollment.migrati
 import { CentralValidationAuthority1763900000040 } from '../va/va.migration.js';
 import { CentralCmpTransactions1763900000031 } from '../enrollment/cmp/cmp-transaction.migration.js';
 import { CentralUsersAndConsole1763900000050 } from '../auth/central-users.migration.js';
+import { CentralEnrolledWithinQuota1763900000060 } from '../enrollment/enrolled-quota.migration.js';
 
 export class CentralInitial1763900000001 implements MigrationInterface {
   name = 'CentralInitial1763900000001';
@@ -60,4 +61,4 @@ export class CentralAuditIngest1763900000008 implements MigrationInterface {
   }
 }
 
-export const CENTRAL_MIGRATIONS = [CentralInitial1763900000001, CentralOrderGrant1763900000003, CentralAuditIngest1763900000008, CentralEnrollment1763900000010, CentralCmpTransactions1763900000031, CentralValidationAuthority1763900000040, CentralUsersAndConsole1763900000050];
+export const CENTRAL_MIGRATIONS = [CentralInitial1763900000001, CentralOrderGrant1763900000003, CentralAuditIngest1763900000008, CentralEnrollment1763900000010, CentralCmpTransactions1763900000031, CentralValidationAuthority1763900000040, CentralUsersAndConsole1763900000050, CentralEnrolledWithinQuota1763900000060];

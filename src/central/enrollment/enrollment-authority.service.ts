@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { DataSource, type EntityManager, type QueryResult } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { CENTRAL_CONFIG, CentralConfig } from '../../config/central-config.js';
 import { WriteSerializer } from '../../common/write-serializer.js';
+import { BatchCommitter, type SqlStatement } from '../../common/batch-committer.js';
+import { isEnrolledQuotaRefusal } from './enrolled-quota.migration.js';
 import { serialInRange } from '../../common/serial-range.js';
 import { sql } from '../../common/database-dialect.js';
 import { inspectSpki } from '../../pki/spki.js';
@@ -62,6 +64,7 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
     private readonly pki: CentralPkiService,
     private readonly credentials: CredentialClassifier,
     private readonly writes: WriteSerializer,
+    private readonly committer: BatchCommitter,
     private readonly revocations: RevocationEvents,
     @Inject(CENTRAL_CONFIG) private readonly config: CentralConfig,
   ) {}
@@ -115,14 +118,15 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
     if (!serialInRange(deviceSerial, order.serialFirst, order.serialLast)) {
       throw new EnrollmentRefusal('out-of-range', `device serial ${deviceSerial} is outside order ${order.orderId}'s range ${order.serialFirst}..${order.serialLast}`, ctx);
     }
-    // one round trip for what every greenfield request needs to know (revoked? audited? enrolled before?)
+    // one round trip for what every greenfield request needs to know (revoked? audited? enrolled before? room left?)
     const [known] = await this.ds.query(
       sql(`SELECT (SELECT COUNT(*) FROM device_revocation WHERE order_id = ? AND (scope = 'order' OR device_serial = ?)) AS revoked,
+        (SELECT COUNT(*) FROM production_order WHERE order_id = ? AND enrolled >= quota) AS at_quota,
         r.station_id AS station_id, r.order_id AS audited_order, e.birth_fingerprint AS enrolled_before
         FROM (SELECT 1 AS one) x
         LEFT JOIN device_registry r ON r.fingerprint = ?
         LEFT JOIN device_enrollment e ON e.order_id = ? AND e.device_serial = ?`),
-      [order.orderId, deviceSerial, birthFingerprint, order.orderId, deviceSerial],
+      [order.orderId, deviceSerial, order.orderId, birthFingerprint, order.orderId, deviceSerial],
     );
     if (Number(known.revoked) > 0) await this.refuseRevoked(order.orderId, deviceSerial);
     if (!known.station_id || known.audited_order !== order.orderId || known.station_id !== order.stationId) {
@@ -139,31 +143,35 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
       const again = await this.previousEnrollment(order.orderId, deviceSerial, birthFingerprint, keyHash, now);
       if (again) return again;
     }
+    const overQuota = () => new EnrollmentRefusal('over-quota', `order ${order.orderId} already has ${order.quota} enrolled devices, its quota`, ctx);
+    // refused here without a signature; the quota trigger still decides a race for the last places
+    if (Number(known.at_quota) > 0) throw overQuota();
+    const issued = this.issue(req, { orderId: order.orderId, productModel: order.productModel, deviceSerial, hardwareModule: c.identity.hardwareModule }, keyHash, now);
     try {
-      return await this.writes.run(() => this.ds.transaction(async (m) => {
-        // plain statements on the hot path: the query builder cost more CPU than SQLite did
-        const counted = (await m.queryRunner!.query(sql('UPDATE production_order SET enrolled = enrolled + 1 WHERE order_id = ? AND enrolled < quota'), [order.orderId], true)) as QueryResult;
-        if (!counted.affected) {
-          throw new EnrollmentRefusal('over-quota', `order ${order.orderId} already has ${order.quota} enrolled devices, its quota`, ctx);
-        }
-        const issued = await this.issue(m, req, { orderId: order.orderId, productModel: order.productModel, deviceSerial, hardwareModule: c.identity.hardwareModule }, keyHash, now);
-        await m.query(
-          sql('INSERT INTO device_enrollment (order_id, device_serial, birth_fingerprint, key_hash, certificate_serial, protocol, enrolled_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-          [order.orderId, deviceSerial, birthFingerprint, keyHash, issued.serialHex, req.protocol, now.toISOString()],
-        );
-        await this.record(req, 'issued', null, `operational certificate ${issued.serialHex} issued`, ctx, birthFingerprint, now, m);
-        return issued;
-      }));
+      // counted, recorded and enrolled in one unit: the quota trigger or the enrollment's
+      // primary key refuses it as a whole (enrolled-quota.migration.ts)
+      await this.committer.commit([
+        { sql: 'UPDATE production_order SET enrolled = enrolled + 1 WHERE order_id = ?', params: [order.orderId] },
+        issued.insert,
+        {
+          sql: 'INSERT INTO device_enrollment (order_id, device_serial, birth_fingerprint, key_hash, certificate_serial, protocol, enrolled_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          params: [order.orderId, deviceSerial, birthFingerprint, keyHash, issued.outcome.serialHex, req.protocol, now.toISOString()],
+        },
+        this.event(req, 'issued', null, `operational certificate ${issued.outcome.serialHex} issued`, ctx, birthFingerprint, now),
+      ]);
+      return issued.outcome;
     } catch (err) {
+      // The certificate just signed never leaves central: it is not on record, so it was not issued.
       // Another node (or request) enrolled this device between our look and our insert: the
       // primary key stopped the second one (or its enrollment took the order's last place);
       // judge it again against what is now on record.
-      const raced = !(err instanceof EnrollmentRefusal) || err.reason === 'over-quota';
+      const refusal = isEnrolledQuotaRefusal(err) ? overQuota() : err;
+      const raced = !(refusal instanceof EnrollmentRefusal) || refusal.reason === 'over-quota';
       if (raced && (await this.enrollmentOf(order.orderId, deviceSerial))) {
         const decided = await this.previousEnrollment(order.orderId, deviceSerial, birthFingerprint, keyHash, now);
         if (decided) return decided;
       }
-      throw err;
+      throw refusal;
     }
   }
 
@@ -203,24 +211,28 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
     }
     const order = await this.ds.getRepository(ProductionOrderEntity).findOneByOrFail({ orderId: current.orderId });
     const hardwareModule = c.identity.hardwareModule;
-    return this.writes.run(() => this.ds.transaction(async (m) => {
-      const issued = await this.issue(m, req, { orderId: current.orderId, productModel: order.productModel, deviceSerial: current.deviceSerial, hardwareModule }, keyHash, now);
-      // the old certificate is superseded when its holder replaces it; a CMP cr adds a certificate beside it
-      if (req.operation !== 'enroll') {
-        await m.getRepository(OperationalCertificateEntity).update({ serialHex: current.serialHex }, { revokedAt: now.toISOString(), revocationReason: REASON_SUPERSEDED });
-      }
-      await this.record(req, 'issued', null, `operational certificate ${issued.serialHex} issued, renewing ${current.serialHex}`, ctx, current.serialHex, now, m);
-      return issued;
-    })).finally(() => this.revocations.changed('operational-ca'));
+    const issued = this.issue(req, { orderId: current.orderId, productModel: order.productModel, deviceSerial: current.deviceSerial, hardwareModule }, keyHash, now);
+    const unit: SqlStatement[] = [issued.insert];
+    // the old certificate is superseded when its holder replaces it; a CMP cr adds a certificate beside it
+    if (req.operation !== 'enroll') {
+      unit.push({ sql: 'UPDATE operational_certificate SET revoked_at = ?, revocation_reason = ? WHERE serial_hex = ?', params: [now.toISOString(), REASON_SUPERSEDED, current.serialHex] });
+    }
+    unit.push(this.event(req, 'issued', null, `operational certificate ${issued.outcome.serialHex} issued, renewing ${current.serialHex}`, ctx, current.serialHex, now));
+    try {
+      await this.committer.commit(unit);
+    } finally {
+      this.revocations.changed('operational-ca');
+    }
+    return issued.outcome;
   }
 
-  private async issue(
-    m: EntityManager,
+  /** The operational certificate built and signed, with the statement that records it. */
+  private issue(
     req: EnrollmentRequest,
     device: { orderId: string; productModel: string; deviceSerial: string; hardwareModule: { hwType: string; hwSerial: string } | null },
     keyHash: string,
     now: Date,
-  ): Promise<Extract<EnrollmentOutcome, { status: 'issued' }>> {
+  ): { outcome: Extract<EnrollmentOutcome, { status: 'issued' }>; insert: SqlStatement } {
     const settings = this.config.enrollment;
     const product = settings.products.find((p) => p.model === device.productModel);
     const validityDays = product?.validityDays ?? settings.validityDays;
@@ -240,12 +252,12 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
       keyAlgorithm: this.keyAlgorithms.get(req),
     });
     const serialHex = normalizeSerialHex(Buffer.from(serial).toString('hex'));
-    await m.query(
-      sql(`INSERT INTO operational_certificate (serial_hex, ca_name, order_id, device_serial, key_hash, certificate, not_after, issued_at, protocol, confirmation)
-        VALUES (?, 'operational-ca', ?, ?, ?, ?, ?, ?, ?, ?)`),
-      [serialHex, device.orderId, device.deviceSerial, keyHash, certificate, new Date(notBefore.getTime() + validityDays * DAY_MS).toISOString(), now.toISOString(), req.protocol, req.protocol === 'cmp' && !req.confirmed ? 'pending' : 'accepted'],
-    );
-    return { status: 'issued', certificate, serialHex, chain: this.caCertificates().chain };
+    const insert: SqlStatement = {
+      sql: `INSERT INTO operational_certificate (serial_hex, ca_name, order_id, device_serial, key_hash, certificate, not_after, issued_at, protocol, confirmation)
+        VALUES (?, 'operational-ca', ?, ?, ?, ?, ?, ?, ?, ?)`,
+      params: [serialHex, device.orderId, device.deviceSerial, keyHash, certificate, new Date(notBefore.getTime() + validityDays * DAY_MS).toISOString(), now.toISOString(), req.protocol, req.protocol === 'cmp' && !req.confirmed ? 'pending' : 'accepted'],
+    };
+    return { outcome: { status: 'issued', certificate, serialHex, chain: this.caCertificates().chain }, insert };
   }
 
   async confirm(serialHex: string, accepted: boolean, reason?: string, options: { evenIfAccepted?: boolean } = {}): Promise<void> {
@@ -357,11 +369,14 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
   }
 
   private async alarm(kind: CentralAlarmEntity['kind'], ctx: { orderId: string | null; deviceSerial: string | null }, details: string, now: Date): Promise<void> {
-    await this.writes.run(() => this.ds.getRepository(CentralAlarmEntity).insert({ raisedAt: now.toISOString(), kind, orderId: ctx.orderId, deviceSerial: ctx.deviceSerial, details, clearedAt: null }));
+    await this.committer.commit([{
+      sql: 'INSERT INTO central_alarm (raised_at, kind, order_id, device_serial, details, cleared_at) VALUES (?, ?, ?, ?, ?, NULL)',
+      params: [now.toISOString(), kind, ctx.orderId, ctx.deviceSerial, details],
+    }]);
     this.log.warn(`ALARM ${kind}: order ${ctx.orderId} device ${ctx.deviceSerial}: ${details}`);
   }
 
-  private async record(
+  private record(
     req: EnrollmentRequest,
     outcome: EnrollmentEventEntity['outcome'],
     reason: string | null,
@@ -369,12 +384,24 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
     ctx: { orderId: string | null; deviceSerial: string | null },
     fingerprint: string | null,
     now: Date,
-    m?: EntityManager,
   ): Promise<void> {
-    const insert = sql('INSERT INTO enrollment_event (at, protocol, operation, outcome, reason, message, order_id, device_serial, certificate_fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    const values = [now.toISOString(), req.protocol, req.operation, outcome, reason, message, ctx.orderId, ctx.deviceSerial, fingerprint];
-    if (m) await m.query(insert, values);
-    else await this.writes.run(() => this.ds.query(insert, values));
+    return this.committer.commit([this.event(req, outcome, reason, message, ctx, fingerprint, now)]);
+  }
+
+  /** The enrollment_event row of one decision. */
+  private event(
+    req: EnrollmentRequest,
+    outcome: EnrollmentEventEntity['outcome'],
+    reason: string | null,
+    message: string,
+    ctx: { orderId: string | null; deviceSerial: string | null },
+    fingerprint: string | null,
+    now: Date,
+  ): SqlStatement {
+    return {
+      sql: 'INSERT INTO enrollment_event (at, protocol, operation, outcome, reason, message, order_id, device_serial, certificate_fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      params: [now.toISOString(), req.protocol, req.operation, outcome, reason, message, ctx.orderId, ctx.deviceSerial, fingerprint],
+    };
   }
 
   private publicUrl(): string {

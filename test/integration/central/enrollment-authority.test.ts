@@ -141,6 +141,20 @@ describe('enrollment authority: the greenfield policy (real SoftHSM2 + SQLite)',
     assert.equal(await count('device_enrollment', "order_id = 'PO-1'"), 3);
   });
 
+  it('devices racing for an order\'s last places: the database decides, each loser is refused alone and leaves nothing behind', async () => {
+    const o4 = await fieldOrder(ds, app.get(CentralPkiService), app.get(OrdersService), { orderId: 'PO-4', quota: 3, serialFirst: 'SN0001', serialLast: 'SN0099' });
+    const devices = await Promise.all(['SN0011', 'SN0012', 'SN0013', 'SN0014', 'SN0015', 'SN0016'].map((s) => o4.device(s)));
+    // all six read "room left" before any commits: the quota trigger refuses the extra three
+    const outs = await Promise.all(devices.map((d) => authority.enroll(request(d, Buffer.from(softwareSigner().spki)))));
+    assert.equal(outs.filter((o) => o.status === 'issued').length, 3);
+    assert.deepEqual(outs.filter((o) => o.status === 'refused').map((o) => o.status === 'refused' && o.reason), ['over-quota', 'over-quota', 'over-quota']);
+    assert.equal(await enrolledOf('PO-4'), 3);
+    assert.equal(await count('device_enrollment', "order_id = 'PO-4'"), 3);
+    assert.equal(await count('operational_certificate', "order_id = 'PO-4'"), 3, 'a losing certificate is never on record');
+    assert.equal(await count('enrollment_event', "order_id = 'PO-4' AND outcome = 'issued'"), 3);
+    assert.equal(await count('enrollment_event', "order_id = 'PO-4' AND reason = 'over-quota'"), 3);
+  });
+
   it('records every refusal with its reason', async () => {
     const rows: Array<{ reason: string }> = await ds.query(`SELECT DISTINCT reason FROM enrollment_event WHERE outcome = 'refused'`);
     assert.deepEqual(rows.map((r) => r.reason).sort(), ['bad-chain', 'clone', 'out-of-range', 'over-quota', 'unknown-device']);

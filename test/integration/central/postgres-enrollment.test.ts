@@ -150,6 +150,7 @@ describe('central on PostgreSQL: schema, URL check, and the greenfield policy un
     assert.equal(outs.filter((o) => o.status === 'refused' && o.reason === 'over-quota').length, 4);
     assert.equal(await enrolledOf('PO-QUOTA'), 5);
     assert.equal(await count('device_enrollment', 'order_id = $1', ['PO-QUOTA']), 5);
+    assert.equal(await count('operational_certificate', 'order_id = $1', ['PO-QUOTA']), 5, 'a losing certificate is never on record');
     assert.equal(await count('enrollment_event', `order_id = $1 AND reason = 'over-quota'`, ['PO-QUOTA']), 4, 'every refusal recorded');
   });
 
