@@ -5,7 +5,10 @@
  * record) for half the devices, CMP ir (birth-certificate protection, implicit confirm, over
  * HTTP) for the other half, and side by side the same CSR-signing load against cfssl (`cfssl serve`, software CA
  * key, TLS) as a peer. Rates are per server CPU-second (the load generator shares the machine).
- *   npm run bench:enroll -- [--devices 600] [--concurrency 8] [--only est|cmp]
+ * Central is warmed up first by enrolling `--warmup` further devices the same way (not measured):
+ * a central node serves all day, and its first few hundred requests run code the JIT has not
+ * optimised yet.
+ *   npm run bench:enroll -- [--devices 600] [--warmup 200] [--concurrency 8] [--only est|cmp]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,15 +30,17 @@ import { nullValue } from '../src/pki/der/der-writer.js';
 import { fromPem } from '../src/pki/pem.js';
 import type { Signer } from '../src/pki/signer.js';
 
-const { values } = parseArgs({ options: { devices: { type: 'string', default: '600' }, concurrency: { type: 'string', default: '8' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { devices: { type: 'string', default: '600' }, concurrency: { type: 'string', default: '8' }, only: { type: 'string' }, warmup: { type: 'string', default: '200' } } });
 // --only est | cmp: every device over one protocol (default: half and half)
 const only = values.only === 'est' || values.only === 'cmp' ? values.only : null;
-const devices = Number(values.devices);
+const measured = Number(values.devices);
+const warmup = Number(values.warmup);
+const devices = measured + warmup;
 const percentileOf = (samples: Array<{ ms: number }>) => { const v = samples.map((x) => x.ms).sort((a, b) => a - b); return (v[Math.floor(0.99 * v.length)] ?? NaN).toFixed(1); };
 const concurrency = Number(values.concurrency);
 const dir = mkdtempSync(join(tmpdir(), 'bench-enroll-'));
 
-console.log(`bench/enroll: provisioning ${devices} devices on a real line first (station, simulators, audit sync)…`);
+console.log(`bench/enroll: provisioning ${devices} devices on a real line first (station, simulators, audit sync; ${warmup} of them warm central up)…`);
 const line = await startLine({ stateDir: dir, devices, jigs: 16, stationSettings: { auditSyncIntervalMs: 300 } });
 try {
   await provisionAll(line, 16, devices, 600_000);
@@ -85,11 +90,15 @@ try {
     console.log(`timed part starts in ${process.env.BENCH_PAUSE_MS} ms (central pid ${centralPid})`);
     await new Promise((r) => setTimeout(r, Number(process.env.BENCH_PAUSE_MS)));
   }
-  const cpu0 = cpuMs(centralPid);
-  const both = await runLoad(prepared.map((d) => () =>
+  const enrollOne = (d: (typeof prepared)[number]) => () =>
     d.kind === 'est'
       ? httpsPost(estUrl, { body: d.body.toString('base64'), contentType: 'application/pkcs10', ca: root, cert: d.cert, key: d.key })
-      : cmpPost(cmpUrl, d.body, ipOk)), concurrency);
+      : cmpPost(cmpUrl, d.body, ipOk);
+  const warm = await runLoad(prepared.splice(0, warmup).map(enrollOne), concurrency);
+  const warmFailures = warm.samples.filter((x) => x.status !== 200).length;
+  if (warmFailures) throw new Error(`${warmFailures} of the ${warmup} warm-up enrollments failed`);
+  const cpu0 = cpuMs(centralPid);
+  const both = await runLoad(prepared.map(enrollOne), concurrency);
   const ours = report('central EST + CMP ir (HSM signing)', both, cpuMs(centralPid) - cpu0);
   const estOnly = { samples: both.samples.filter((_, i) => prepared[i]?.kind === 'est'), wallMs: both.wallMs };
   const cmpOnly = { samples: both.samples.filter((_, i) => prepared[i]?.kind === 'cmp'), wallMs: both.wallMs };
@@ -107,19 +116,53 @@ try {
   try {
     const tlsCa = readFileSync(join(peerDir, 'tls.pem'));
     await waitUntil('cfssl serve', async () => ((await httpsPost(`https://127.0.0.1:${port}/api/v1/cfssl/sign`, { body: '{}', contentType: 'application/json', ca: tlsCa })).status > 0 ? true : undefined), 15_000, 200);
-    const peerCpu0 = cpuMs(cfssl.pid!);
-    const csrs = await Promise.all(prepared.map(async (_, i) => {
+    const csrs = await Promise.all(Array.from({ length: prepared.length + warmup }, async (_, i) => {
       const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
       return Buffer.from(await buildCsr({ privateKey, publicKey, algorithm: 'ec-p256', subject: { serialNumber: `P${i}`, commonName: `P${i}` } }));
     }));
+    await runLoad(csrs.splice(0, warmup).map((csr) => () => httpsPost(`https://127.0.0.1:${port}/api/v1/cfssl/sign`, { body: JSON.stringify({ certificate_request: toPem(csr, 'CERTIFICATE REQUEST') }), contentType: 'application/json', ca: tlsCa })), concurrency);
+    const peerCpu0 = cpuMs(cfssl.pid!);
     const peer = await runLoad(csrs.map((csr) => () => httpsPost(`https://127.0.0.1:${port}/api/v1/cfssl/sign`, { body: JSON.stringify({ certificate_request: toPem(csr, 'CERTIFICATE REQUEST') }), contentType: 'application/json', ca: tlsCa })), concurrency);
     const theirs = report('cfssl serve /sign (TLS, key on disk)', peer, cpuMs(cfssl.pid!) - peerCpu0);
     console.log(`\nours / cfssl per server CPU-second: ${(ours.perCore / theirs.perCore).toFixed(2)}; wall: ${(ours.rate / theirs.rate).toFixed(2)}`);
+    if (only !== 'cmp') await tlsFloor(peerDir, prepared.filter((d) => d.kind === 'est'));
     console.log('target: ≥ 500 enrollments/s per core at central (full TLS, policy, HSM signing, durable record)');
   } finally {
     cfssl.kill('SIGTERM');
   }
 } finally {
   await line.stop();
-  rmSync(dir, { recursive: true, force: true });
+  // BENCH_KEEP_DIR=1 keeps the state folder (central's log, say, with V8 trace flags from CENTRAL_NODE_ARGS)
+  if (process.env.BENCH_KEEP_DIR) console.log(`state kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The TLS floor: the same EST requests (birth certificate as client certificate, the CSR as
+ * body) against a Node HTTPS server that answers at once, with central's TLS settings. What the
+ * runtime's TLS stack costs per enrollment before central does any work of its own.
+ */
+async function tlsFloor(workDir: string, est: Array<{ cert: Buffer; key: Buffer; body: Buffer }>): Promise<void> {
+  const conf = join(workDir, 'floor-openssl.cnf');
+  // central's TLS settings: no session tickets (src/hsm/openssl-engine.ts)
+  writeFileSync(conf, 'nodejs_conf = floor_init\n[floor_init]\nssl_conf = floor_ssl\n[floor_ssl]\nsystem_default = floor_tls\n[floor_tls]\nNumTickets = 0\n');
+  const server = spawn(process.execPath, [join(import.meta.dirname, 'tls-floor-server.js'), join(workDir, 'tls.pem'), join(workDir, 'tls-key.pem')], { env: { ...process.env, OPENSSL_CONF: conf }, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      server.stdout!.on('data', (chunk: Buffer) => {
+        const m = /READY (\d+)/.exec(chunk.toString());
+        if (m) resolve(Number(m[1]));
+      });
+      server.once('exit', (code) => reject(new Error(`TLS floor server exited ${code}`)));
+    });
+    const tlsCa = readFileSync(join(workDir, 'tls.pem'));
+    const url = `https://127.0.0.1:${port}/.well-known/est/simpleenroll`;
+    const post = (d: (typeof est)[number]) => () => httpsPost(url, { body: d.body.toString('base64'), contentType: 'application/pkcs10', ca: tlsCa, cert: d.cert, key: d.key });
+    await runLoad(est.slice(0, Math.min(200, est.length)).map(post), concurrency);
+    const cpu0 = cpuMs(server.pid!);
+    const r = await runLoad(est.map(post), concurrency);
+    report('TLS floor: Node HTTPS, mutual TLS, answers at once', r, cpuMs(server.pid!) - cpu0);
+  } finally {
+    server.kill('SIGTERM');
+  }
 }

@@ -7,6 +7,7 @@ import { createHttpApp } from '../common/http-app.js';
 import { ensureEngineConfigured } from '../hsm/openssl-engine.js';
 import { CentralModule } from './central.module.js';
 import { listenHttps } from './tls/https-listener.js';
+import { serveFieldProtocolsFirst } from './enrollment/field-protocol-routes.js';
 import { centralDatabaseTarget, describeTarget } from './database/central-database.js';
 
 /** Central CA entry point: `CENTRAL_CONFIG=path/to/central.json node dist/src/central/main.js` */
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   }
   Logger.log(`central database: ${describeTarget(database)}`, 'central');
   const app = await createHttpApp(CentralModule.forConfig(config));
+  await app.init();
+  serveFieldProtocolsFirst(app.getHttpServer(), app);
   await app.listen(config.http.port, config.http.host);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   // certificates name where their status is published: the listener's own URL unless configured

@@ -13,6 +13,8 @@ export const HW_TYPE = '2.25.316439792148501594468024376345574696162.2.1';
 
 export interface FieldOrder {
   orderId: string;
+  /** the order's Order CA certificate (DER), as a device sends it beside its birth certificate */
+  orderCaCertificate: Buffer;
   /** a birth certificate for `serial` with a fresh device key, issued `ageMs` ago */
   device(serial: string, opts?: { ageMs?: number; audited?: boolean }): Promise<FieldDevice>;
 }
@@ -47,6 +49,7 @@ export async function fieldOrder(
   let seq = 0;
   return {
     orderId: terms.orderId,
+    orderCaCertificate: Buffer.from(orderCa),
     async device(serial, opts = {}) {
       const key = softwareSigner();
       const birth = template.issue({ serial, algorithm: 'ec-p256', spki: key.spki, keyIdentifier: keyIdentifierOf(key.spki) }, new Date(Date.now() - (opts.ageMs ?? 3600_000)));

@@ -4,6 +4,7 @@ import type { CentralConfig } from '../../config/central-config.js';
 import { CentralPkiService } from '../ca/central-pki.service.js';
 import { ENGINE_ID, engineKeyUri } from '../../hsm/openssl-engine.js';
 import { toPem } from '../../pki/pem.js';
+import { serveFieldProtocolsFirst } from '../enrollment/field-protocol-routes.js';
 
 /**
  * Central's HTTPS listener: the same routes as the HTTP one, served with the TLS key in the
@@ -25,6 +26,7 @@ export async function listenHttps(app: INestApplication, config: CentralConfig):
     },
     app.getHttpAdapter().getInstance(),
   );
+  serveFieldProtocolsFirst(server, app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(tls.port, tls.host, () => resolve());

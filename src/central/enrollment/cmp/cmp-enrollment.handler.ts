@@ -237,7 +237,8 @@ export class CmpEnrollmentHandler {
       };
       if (!(await this.store.update(next, tx.version))) throw new Error(`transaction ${tx.transactionId} changed while it was being answered`);
     }
-    this.log.log(`${tx.bodyType} ${tx.transactionId}: issued serial ${outcome.serialHex}${grant ? ' (implicitly confirmed)' : ''}`);
+    // every decision is in enrollment_event; a console line per certificate is for debugging only
+    this.log.debug(`${tx.bodyType} ${tx.transactionId}: issued serial ${outcome.serialHex}${grant ? ' (implicitly confirmed)' : ''}`);
     const root = this.authority.caCertificates().root;
     return {
       bodyType: CERT_RESPONSE_FOR[tx.bodyType],
