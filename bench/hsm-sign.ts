@@ -4,9 +4,13 @@
  *   npx tsc -p tsconfig.json && node dist/bench/hsm-sign.js [count]
  *
  * The issuance hot path needs > 2,000/s; this measures what the adapter itself costs on top of
- * the token (SHA-256 in Node, C_SignInit + C_Sign, r||s -> DER).
+ * the token (SHA-256 in Node, C_SignInit + C_Sign, r||s -> DER). Then the proof-of-possession
+ * check for a key seen once: in the token (session object + C_Verify, hsm-signature-verifier.ts)
+ * against node:crypto with the key imported from SPKI DER or from JWK.
  */
-import { randomBytes, verify } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
+import { HsmSignatureVerifier } from '../src/hsm/hsm-signature-verifier.js';
+import { inspectSpki } from '../src/pki/spki.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +40,22 @@ try {
     if (!ok) throw new Error('signature does not verify');
     const rate = Math.round(COUNT / seconds);
     console.log(`P-256 sign via Pkcs11Hsm (SoftHSM2, 1 core): ${COUNT} signatures in ${(seconds * 1000).toFixed(0)} ms = ${rate} sig/s`);
+
+    // verification of fresh keys, each seen once (a device's CSR)
+    const devices = Array.from({ length: 2000 }, () => {
+      const k = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const spki = k.publicKey.export({ format: 'der', type: 'spki' });
+      return { spki, jwk: k.publicKey.export({ format: 'jwk' }), signature: sign('sha256', tbs, k.privateKey) };
+    });
+    const verifier = new HsmSignatureVerifier(hsm);
+    const perVerify = (name: string, check: (d: (typeof devices)[number]) => boolean) => {
+      const t0 = process.hrtime.bigint();
+      for (const d of devices) if (!check(d)) throw new Error(`${name}: a good signature failed`);
+      console.log(`  verify a fresh P-256 key, ${name}: ${(Number(process.hrtime.bigint() - t0) / 1e3 / devices.length).toFixed(0)} µs`);
+    };
+    perVerify('in the token (session object + C_Verify)', (d) => verifier.verify(inspectSpki(d.spki), d.spki, 'sha256', tbs, d.signature));
+    perVerify('node:crypto, key from SPKI DER', (d) => verify('sha256', tbs, createPublicKey({ key: d.spki, format: 'der', type: 'spki' }), d.signature));
+    perVerify('node:crypto, key from JWK', (d) => verify('sha256', tbs, createPublicKey({ key: d.jwk, format: 'jwk' }), d.signature));
   } finally {
     hsm.close();
   }

@@ -83,5 +83,7 @@ try {
   console.log(`  station time in each device's critical path (CSR check, issuance, durable records, read-back compare; wall clock, 2 cores shared with ${jigs} simulators): p50 ${s.p50.toFixed(2)} ms   p99 ${s.p99.toFixed(2)} ms`);
 } finally {
   await line.stop();
-  rmSync(dir, { recursive: true, force: true });
+  // BENCH_KEEP_DIR=1 keeps the state folder (the station's log, say)
+  if (process.env.BENCH_KEEP_DIR) console.log(`state kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }
