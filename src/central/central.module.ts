@@ -13,6 +13,7 @@ import { AuditIngestController } from './audit-ingest/audit-ingest.controller.js
 import { AuditIngestService } from './audit-ingest/audit-ingest.service.js';
 import { WriteSerializer } from '../common/write-serializer.js';
 import { BatchCommitter } from '../common/batch-committer.js';
+import { PreparedReads } from '../common/prepared-reads.js';
 import { CENTRAL_AUTH_CONTROLLERS, CENTRAL_AUTH_PROVIDERS } from './auth/central-auth.providers.js';
 import { CONSOLE_CONTROLLERS, CONSOLE_PROVIDERS } from './ui/console.parts.js';
 import { HealthController } from '../common/health.controller.js';
@@ -58,6 +59,7 @@ export class CentralModule implements OnApplicationBootstrap, OnApplicationShutd
         AuditIngestService,
         WriteSerializer,
         BatchCommitter,
+        PreparedReads,
         ...CENTRAL_AUTH_PROVIDERS,
         ...CONSOLE_PROVIDERS,
         CredentialClassifier,

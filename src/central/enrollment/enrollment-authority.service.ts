@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { CENTRAL_CONFIG, CentralConfig } from '../../config/central-config.js';
 import { WriteSerializer } from '../../common/write-serializer.js';
 import { BatchCommitter, type SqlStatement } from '../../common/batch-committer.js';
+import { PreparedReads } from '../../common/prepared-reads.js';
 import { isEnrolledQuotaRefusal } from './enrolled-quota.migration.js';
 import { serialInRange } from '../../common/serial-range.js';
 import { sql } from '../../common/database-dialect.js';
@@ -41,6 +42,21 @@ const DAY_MS = 24 * 3600 * 1000;
 const REASON_SUPERSEDED = 4;
 const REASON_CESSATION = 5;
 
+/** What every greenfield request needs to know, in one read: revoked? full? audited? enrolled before? */
+const KNOWN_DEVICE = `SELECT (SELECT COUNT(*) FROM device_revocation WHERE order_id = ? AND (scope = 'order' OR device_serial = ?)) AS revoked,
+    (SELECT COUNT(*) FROM production_order WHERE order_id = ? AND enrolled >= quota) AS at_quota,
+    r.station_id AS station_id, r.order_id AS audited_order, e.birth_fingerprint AS enrolled_before
+  FROM (SELECT 1 AS one) x
+  LEFT JOIN device_registry r ON r.fingerprint = ?
+  LEFT JOIN device_enrollment e ON e.order_id = ? AND e.device_serial = ?`;
+interface KnownDevice {
+  revoked: number | string;
+  at_quota: number | string;
+  station_id: string | null;
+  audited_order: string | null;
+  enrolled_before: string | null;
+}
+
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 /**
@@ -65,6 +81,7 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
     private readonly credentials: CredentialClassifier,
     private readonly writes: WriteSerializer,
     private readonly committer: BatchCommitter,
+    private readonly reads: PreparedReads,
     private readonly revocations: RevocationEvents,
     @Inject(CENTRAL_CONFIG) private readonly config: CentralConfig,
   ) {}
@@ -119,15 +136,7 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
       throw new EnrollmentRefusal('out-of-range', `device serial ${deviceSerial} is outside order ${order.orderId}'s range ${order.serialFirst}..${order.serialLast}`, ctx);
     }
     // one round trip for what every greenfield request needs to know (revoked? audited? enrolled before? room left?)
-    const [known] = await this.ds.query(
-      sql(`SELECT (SELECT COUNT(*) FROM device_revocation WHERE order_id = ? AND (scope = 'order' OR device_serial = ?)) AS revoked,
-        (SELECT COUNT(*) FROM production_order WHERE order_id = ? AND enrolled >= quota) AS at_quota,
-        r.station_id AS station_id, r.order_id AS audited_order, e.birth_fingerprint AS enrolled_before
-        FROM (SELECT 1 AS one) x
-        LEFT JOIN device_registry r ON r.fingerprint = ?
-        LEFT JOIN device_enrollment e ON e.order_id = ? AND e.device_serial = ?`),
-      [order.orderId, deviceSerial, order.orderId, birthFingerprint, order.orderId, deviceSerial],
-    );
+    const [known] = await this.reads.all<KnownDevice>(KNOWN_DEVICE, [order.orderId, deviceSerial, order.orderId, birthFingerprint, order.orderId, deviceSerial]);
     if (Number(known.revoked) > 0) await this.refuseRevoked(order.orderId, deviceSerial);
     if (!known.station_id || known.audited_order !== order.orderId || known.station_id !== order.stationId) {
       const ageSeconds = (now.getTime() - c.identity.details.notBefore.getTime()) / 1000;
