@@ -64,9 +64,18 @@ interface Pending {
  */
 /** Synced writes closer together than this go to the writer thread, to be group-committed there. */
 const INLINE_SYNC_GAP_MS = 2;
+/**
+ * The event loop's connection never checkpoints the WAL itself (that would block the event
+ * loop); after this many commits there, the writer thread checkpoints it, as a batch of its own
+ * (nothing commits on the event loop meanwhile), so the checkpoint catches up with the log and
+ * the next commit starts the WAL over (sqlite.org/wal.html §1.4) instead of growing it without
+ * bound on a line whose writes all commit on the event loop.
+ */
+const INLINE_COMMITS_PER_CHECKPOINT = 64;
 
 export class GroupCommitWriter {
   private lastInlineSync = -Infinity;
+  private inlineSinceCheckpoint = 0;
   private queue: Pending[] = [];
   private inFlight: { id: number; batch: Pending[] } | null = null;
   private nextId = 1;
@@ -119,6 +128,10 @@ export class GroupCommitWriter {
       const done = this.commitInline(this.inline.runner, ops, sync);
       if (done) {
         if (sync) this.lastInlineSync = performance.now();
+        if (++this.inlineSinceCheckpoint >= INLINE_COMMITS_PER_CHECKPOINT) {
+          this.inlineSinceCheckpoint = 0;
+          this.checkpoint();
+        }
         return done;
       }
     }
@@ -138,6 +151,14 @@ export class GroupCommitWriter {
       return Promise.reject(new Error(`issuance write failed, its transaction rolled back: ${(err as Error).message}`));
     }
     return result.ok ? Promise.resolve(result.results) : Promise.reject(new WriteRefusedError(result.message, result.code));
+  }
+
+  /** A checkpoint as the writer thread's next batch (called while it is idle). */
+  private checkpoint(): void {
+    if (this.inFlight || this.closed) return;
+    const id = this.nextId++;
+    this.inFlight = { id, batch: [] };
+    this.worker.postMessage({ id, groups: [], sync: [], checkpoint: true } satisfies BatchRequest);
   }
 
   private send(): void {

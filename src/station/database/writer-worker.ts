@@ -18,6 +18,8 @@ export interface BatchRequest {
   groups: WriteOp[][];
   /** per group: must its commit be fsynced (synchronous=FULL)? */
   sync: boolean[];
+  /** no groups: checkpoint the WAL (what the event loop's own connection committed) */
+  checkpoint?: boolean;
 }
 /** Replies name the groups they settle by index: the unsynced part of a batch is answered first. */
 export type BatchReply = { id: number; indexes: number[]; results: GroupResult[]; last: boolean } | { id: number; indexes: number[]; fatal: string; last: boolean };
@@ -48,6 +50,16 @@ function commitPart(id: number, groups: WriteOp[][], indexes: number[], sync: bo
  * certificate's commit depends only on its own reservation, committed in an earlier batch.
  */
 parentPort!.on('message', (msg: BatchRequest | 'close') => {
+  if (msg !== 'close' && msg.checkpoint) {
+    // what the event loop's connection committed, copied into the database file (group-commit.ts)
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // a checkpoint that could not run now is harmless: the next one catches up
+    }
+    parentPort!.postMessage({ id: msg.id, indexes: [], results: [], last: true } satisfies BatchReply);
+    return;
+  }
   if (msg === 'close') {
     db.close();
     parentPort!.postMessage('closed');

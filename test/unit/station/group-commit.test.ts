@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -134,6 +134,25 @@ describe('GroupCommitWriter', () => {
       prev = r;
     }
     assert.deepEqual(new Set(rows.map((r) => r.detail)).size, n, 'each append once');
+    s.done();
+  });
+
+  it('ok the WAL stays bounded when every write commits on the event loop\'s thread (the writer thread checkpoints it)', async () => {
+    const s = scratch();
+    const w = await GroupCommitWriter.open(s.path);
+    try {
+      for (let i = 0; i < 3000; i++) {
+        await w.write('INSERT INTO t (v) VALUES (?)', [`row-${i}-${'x'.repeat(200)}`], { sync: false });
+        if (i % 64 === 63) await new Promise((r) => setTimeout(r, 1)); // the writer thread gets to run
+      }
+      // 3,000 commits of at least one 4 KiB page each would be 12 MB of WAL without checkpoints
+      assert.ok(statSync(`${s.path}-wal`).size < 3 * 1024 * 1024, `WAL is ${statSync(`${s.path}-wal`).size} bytes`);
+    } finally {
+      await w.close();
+    }
+    const reader = new Database(s.path, { readonly: true });
+    assert.equal((reader.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n, 3000);
+    reader.close();
     s.done();
   });
 
