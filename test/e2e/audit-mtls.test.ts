@@ -113,6 +113,12 @@ describe('e2e: audit sync over mutual TLS', () => {
     const cert = [issued.certificate, issued.chain[0]].map((b) => toPem(Buffer.from(b, 'base64'))).join('');
     const key = readFileSync(join(work, 'line-2.key'), 'utf8');
 
+    // the station's own sync settles first (the export above is itself audited and synced), so
+    // any change at central from here on could only come from the refused batch
+    await waitUntil('the station backlog to drain to the restarted central', async () => {
+      const [st, c] = await Promise.all([state(), central()]);
+      return st.sync.unsynced === 0 && c.lastSeq === st.head.seq ? true : undefined;
+    }, 30_000, 200);
     const before = await central();
     const refused = await postOverTls(line.centralTlsUrl, brandRoot, line1Batch, { cert, key });
     assert.equal(refused.status, 403);
