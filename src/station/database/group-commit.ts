@@ -29,13 +29,25 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** Synced writes closer together than this go to the writer thread, to be group-committed there. */
+const INLINE_SYNC_GAP_MS = 2;
+/**
+ * The event loop's connection never checkpoints the WAL itself (that would block the event
+ * loop); after this many commits there, the writer thread checkpoints it, as a batch of its own
+ * (nothing commits on the event loop meanwhile), so the checkpoint catches up with the log and
+ * the next commit starts the WAL over (sqlite.org/wal.html §1.4) instead of growing it without
+ * bound on a line whose writes all commit on the event loop.
+ */
+const INLINE_COMMITS_PER_CHECKPOINT = 64;
+
 /**
  * Group commit for the issuance hot path (docs/decisions/0002-hot-path-writer.md).
  *
  * A worker thread owns a second connection to the station database (the same better-sqlite3
  * library as TypeORM's, so SQLite's locks stay coherent) and commits one batch at a time. While
  * a batch is being committed, new writes queue here and leave together as the next batch: N
- * concurrent issuances cost one fsync, and the fsync never blocks the event loop.
+ * concurrent issuances cost one fsync, and that fsync does not block the event loop (but see
+ * the shortcut below for a writer thread that is idle).
  *
  * A batch commits its unsynced writes first, in their own transaction, then its synced ones
  * (writer-worker.ts), so a write that needs no fsync never waits for another's.
@@ -62,17 +74,6 @@ interface Pending {
  * is at least INLINE_SYNC_GAP_MS old: under load the writes go to the writer thread, where they
  * form batches with one fsync each and no fsync blocks the event loop.
  */
-/** Synced writes closer together than this go to the writer thread, to be group-committed there. */
-const INLINE_SYNC_GAP_MS = 2;
-/**
- * The event loop's connection never checkpoints the WAL itself (that would block the event
- * loop); after this many commits there, the writer thread checkpoints it, as a batch of its own
- * (nothing commits on the event loop meanwhile), so the checkpoint catches up with the log and
- * the next commit starts the WAL over (sqlite.org/wal.html §1.4) instead of growing it without
- * bound on a line whose writes all commit on the event loop.
- */
-const INLINE_COMMITS_PER_CHECKPOINT = 64;
-
 export class GroupCommitWriter {
   private lastInlineSync = -Infinity;
   private inlineSinceCheckpoint = 0;
@@ -115,7 +116,7 @@ export class GroupCommitWriter {
     return this.group([{ sql, params }], options).then(([r]) => r);
   }
 
-  /** Append an audit record to the hash chain (chained in commit order by the writer's thread). */
+  /** Append an audit record to the hash chain (chained in commit order: write-runner.ts). */
   audit(fields: AuditFields, options: { sync?: boolean } = {}): Promise<RunResult> {
     return this.group([{ audit: fields }], options).then(([r]) => r);
   }
