@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { verifyCsr } from '../src/pki/csr.js';
 import { HsmSignatureVerifier } from '../src/hsm/hsm-signature-verifier.js';
 import { deviceCsrs, issuanceStack, percentile, serial } from './support.js';
+import { cpuSince, threadCpu } from './thread-cpu.js';
 
 const { values } = parseArgs({
   options: { count: { type: 'string', default: '5000' }, concurrency: { type: 'string', default: '5' }, rate: { type: 'string' } },
@@ -40,6 +41,7 @@ if (process.env.BENCH_PAUSE_MS) {
   process.stdout.write(`timed part starts in ${process.env.BENCH_PAUSE_MS} ms (pid ${process.pid})\n`);
   await new Promise((r) => setTimeout(r, Number(process.env.BENCH_PAUSE_MS)));
 }
+const cpu0 = threadCpu();
 const t0 = performance.now();
 async function lane(): Promise<void> {
   while (next < count) {
@@ -76,12 +78,15 @@ async function openLoop(perSecond: number): Promise<void> {
 if (rate) await openLoop(rate);
 else await Promise.all(Array.from({ length: concurrency }, lane));
 const elapsed = (performance.now() - t0) / 1000;
+const cpu = cpuSince(cpu0);
 const rows = await stack.ds.query(`SELECT COUNT(*) AS n FROM issuance WHERE status = 'issued' AND device_serial LIKE 'SN%'`);
 latencies.sort((a, b) => a - b);
 const mode = rate ? `open loop at ${rate}/s offered` : `closed loop, ${concurrency} in flight`;
 console.log(`issuance: ${count} durable HSM-signed birth certificates (SoftHSM2 P-256, SQLite WAL synchronous=FULL), ${mode}`);
 console.log(`  throughput  ${(latencies.length / elapsed).toFixed(0)} certificates/s`);
 console.log(`  latency     p50 ${percentile(latencies, 50).toFixed(2)} ms   p99 ${percentile(latencies, 99).toFixed(2)} ms   max ${latencies[latencies.length - 1].toFixed(2)} ms`);
+const perCert = (ms: number): string => `${((ms * 1000) / latencies.length).toFixed(0)} µs`;
+console.log(`  CPU per certificate ${perCert(cpu.reduce((a, [, ms]) => a + ms, 0))} (${cpu.map(([name, ms]) => `${name} ${perCert(ms)}`).join(', ')})`);
 console.log(`  records     ${rows[0].n} committed`);
 if (Object.keys(busy).length) console.log(`  refused     ${JSON.stringify(busy)} (offered more than the station takes)`);
 await stack.close();
