@@ -6,9 +6,10 @@
  * HTTP) for the other half, and side by side the same CSR-signing load against cfssl (`cfssl serve`, software CA
  * key, TLS) as a peer. Rates are per server CPU-second (the load generator shares the machine).
  * Central is warmed up first by enrolling `--warmup` further devices the same way (not measured):
- * a central node serves all day, and its first few hundred requests run code the JIT has not
- * optimised yet.
- *   npm run bench:enroll -- [--devices 600] [--warmup 200] [--concurrency 8] [--only est|cmp]
+ * a central node serves all day, and the JIT optimises functions that run once per request
+ * (onconnection, readCsr, readDeviceIdentity) only after 1,200 or more requests (a V8 code log,
+ * `--log-code`, shows when).
+ *   npm run bench:enroll -- [--devices 1000] [--warmup 1200] [--concurrency 8] [--only est|cmp]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,7 +31,7 @@ import { nullValue } from '../src/pki/der/der-writer.js';
 import { fromPem } from '../src/pki/pem.js';
 import type { Signer } from '../src/pki/signer.js';
 
-const { values } = parseArgs({ options: { devices: { type: 'string', default: '600' }, concurrency: { type: 'string', default: '8' }, only: { type: 'string' }, warmup: { type: 'string', default: '200' } } });
+const { values } = parseArgs({ options: { devices: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '8' }, only: { type: 'string' }, warmup: { type: 'string', default: '1200' } } });
 // --only est | cmp: every device over one protocol (default: half and half)
 const only = values.only === 'est' || values.only === 'cmp' ? values.only : null;
 const measured = Number(values.devices);
