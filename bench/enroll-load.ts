@@ -1,4 +1,6 @@
-import { request } from 'node:https';
+import { execFileSync } from 'node:child_process';
+import { request, type RequestOptions } from 'node:https';
+import type { SecureContext } from 'node:tls';
 import { request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 
@@ -30,12 +32,15 @@ export async function runLoad(jobs: Array<() => Promise<Sample>>, concurrency: n
   return { samples, wallMs: performance.now() - t0 };
 }
 
-export function httpsPost(url: string, opts: { body: Buffer | string; contentType: string; ca: Buffer; cert?: Buffer; key?: Buffer }): Promise<Sample> {
+export function httpsPost(url: string, opts: { body: Buffer | string; contentType: string; ca?: Buffer; cert?: Buffer; key?: Buffer; secureContext?: SecureContext }): Promise<Sample> {
   const u = new URL(url);
   const t0 = performance.now();
   return new Promise((resolve) => {
+    // a SecureContext made beforehand spares the load generator parsing PEM keys per request
+    // (tls.connect takes it instead of ca/cert/key); the handshake is still a full one
+    const options: RequestOptions & { secureContext?: SecureContext } = { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', ca: opts.ca, cert: opts.cert, key: opts.key, secureContext: opts.secureContext, agent: false, headers: { 'content-type': opts.contentType, 'content-length': Buffer.byteLength(opts.body) } };
     const req = request(
-      { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', ca: opts.ca, cert: opts.cert, key: opts.key, agent: false, headers: { 'content-type': opts.contentType, 'content-length': Buffer.byteLength(opts.body) } },
+      options,
       (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
@@ -67,6 +72,14 @@ export function cmpPost(url: string, body: Buffer, accept: (answer: Buffer) => b
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/**
+ * Binds every thread of a process to the given CPUs (`taskset -a`, util-linux; Linux only).
+ * Threads it starts later inherit the binding from the thread that starts them.
+ */
+export function pinProcess(pid: number, cpus: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
 }
 
 /** utime + stime of a process in ms, from /proc (USER_HZ 100). */

@@ -9,7 +9,10 @@
  * a central node serves all day, and the JIT optimises functions that run once per request
  * (onconnection, readCsr, readDeviceIdentity) only after 1,200 or more requests (a V8 code log,
  * `--log-code`, shows when).
- *   npm run bench:enroll -- [--devices 1000] [--warmup 1200] [--concurrency 8] [--only est|cmp]
+ * With `--pin` (Linux, 2 or more CPUs) each server under test runs alone on CPU 0 and this load
+ * generator on the others, so the server's core is saturated as a busy node's is; without it
+ * all share every CPU and a server that waits for its clients wakes up more often per request.
+ *   npm run bench:enroll -- [--devices 1000] [--warmup 1200] [--concurrency 8] [--only est|cmp] [--pin]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,12 +20,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateKeyPairSync } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
 import { startLine, provisionAll } from '../src/demo/line.js';
 import { freePort, httpJson, waitUntil } from '../src/demo/processes.js';
 import { buildCsr } from '../src/pki/csr-builder.js';
 import { toPem } from '../src/pki/pem.js';
 import { deviceFiles } from '../src/demo/field-clients.js';
-import { cpuMs, cmpPost, httpsPost, report, runLoad } from './enroll-load.js';
+import { cpuMs, cmpPost, httpsPost, pinProcess, report, runLoad } from './enroll-load.js';
 import { createPrivateKey, randomBytes, sign as cryptoSign } from 'node:crypto';
 import { buildCertReqMessages, buildClientMessage } from '../src/pki/cmp/cmp-request-builder.js';
 import { decodePkiMessage } from '../src/pki/cmp/pki-message.js';
@@ -31,11 +35,19 @@ import { nullValue } from '../src/pki/der/der-writer.js';
 import { fromPem } from '../src/pki/pem.js';
 import type { Signer } from '../src/pki/signer.js';
 
-const { values } = parseArgs({ options: { devices: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '8' }, only: { type: 'string' }, warmup: { type: 'string', default: '1200' } } });
+const { values } = parseArgs({ options: { devices: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '8' }, only: { type: 'string' }, warmup: { type: 'string', default: '1200' }, pin: { type: 'boolean', default: false } } });
 // --only est | cmp: every device over one protocol (default: half and half)
 const only = values.only === 'est' || values.only === 'cmp' ? values.only : null;
 const measured = Number(values.devices);
 const warmup = Number(values.warmup);
+const cpuCount = (await import('node:os')).availableParallelism();
+if (values.pin && cpuCount < 2) throw new Error('--pin needs 2 or more CPUs: one for the server, the rest for the load');
+/** --pin: the server under test alone on CPU 0, this load generator on the rest */
+const pinServer = (pid: number): void => {
+  if (!values.pin) return;
+  pinProcess(pid, '0');
+  pinProcess(process.pid, `1-${cpuCount - 1}`);
+};
 const devices = measured + warmup;
 const percentileOf = (samples: Array<{ ms: number }>) => { const v = samples.map((x) => x.ms).sort((a, b) => a - b); return (v[Math.floor(0.99 * v.length)] ?? NaN).toFixed(1); };
 const concurrency = Number(values.concurrency);
@@ -52,6 +64,7 @@ try {
   // the station, simulators and Redis stay up but idle; central is the server under test
   const root = Buffer.from((await httpJson<{ pem: string }>('GET', `${line.centralUrl}/api/pki/root`)).pem);
   const centralPid = Number(execFileSync('pgrep', ['-P', String(line.central.pid)]).toString().trim().split('\n')[0]) || line.central.pid;
+  pinServer(centralPid);
 
   // every device: its birth certificate + key, and a request for a new operational key
   const work = line.serials.map(async (serial, i) => {
@@ -61,7 +74,8 @@ try {
     const keyPem = readFileSync(f.key);
     if (only === 'est' || (only === null && i % 2 === 0)) {
       const csr = Buffer.from(await buildCsr({ privateKey, publicKey, algorithm: 'ec-p256', subject: { serialNumber: serial, commonName: serial } }));
-      return { kind: 'est' as const, cert: birthPem, key: keyPem, body: csr };
+      // the device's TLS credentials parsed once, not per request (the handshake stays a full one)
+      return { kind: 'est' as const, cert: birthPem, key: keyPem, body: csr, tls: createSecureContext({ ca: root, cert: birthPem, key: keyPem }) };
     }
     // CMP ir protected with the birth key, POP with the new key, asking for implicit confirm (RFC 9483 §4.1.1)
     const signerOf = (k: import('node:crypto').KeyObject, spki: Buffer): Signer => ({ algorithm: 'ec-p256', spki, sign: (d) => cryptoSign('sha256', d, k) });
@@ -93,7 +107,7 @@ try {
   }
   const enrollOne = (d: (typeof prepared)[number]) => () =>
     d.kind === 'est'
-      ? httpsPost(estUrl, { body: d.body.toString('base64'), contentType: 'application/pkcs10', ca: root, cert: d.cert, key: d.key })
+      ? httpsPost(estUrl, { body: d.body.toString('base64'), contentType: 'application/pkcs10', secureContext: d.tls })
       : cmpPost(cmpUrl, d.body, ipOk);
   const warm = await runLoad(prepared.splice(0, warmup).map(enrollOne), concurrency);
   const warmFailures = warm.samples.filter((x) => x.status !== 200).length;
@@ -115,19 +129,22 @@ try {
   const port = await freePort();
   const cfssl = spawn('cfssl', ['serve', '-address', '127.0.0.1', '-port', String(port), '-ca', 'ca.pem', '-ca-key', 'ca-key.pem', '-config', 'config.json', '-tls-cert', 'tls.pem', '-tls-key', 'tls-key.pem', '-loglevel', '4'], { cwd: peerDir, stdio: 'ignore' });
   try {
+    pinServer(cfssl.pid!);
     const tlsCa = readFileSync(join(peerDir, 'tls.pem'));
+    const peerTls = createSecureContext({ ca: tlsCa });
     await waitUntil('cfssl serve', async () => ((await httpsPost(`https://127.0.0.1:${port}/api/v1/cfssl/sign`, { body: '{}', contentType: 'application/json', ca: tlsCa })).status > 0 ? true : undefined), 15_000, 200);
     const csrs = await Promise.all(Array.from({ length: prepared.length + warmup }, async (_, i) => {
       const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
       return Buffer.from(await buildCsr({ privateKey, publicKey, algorithm: 'ec-p256', subject: { serialNumber: `P${i}`, commonName: `P${i}` } }));
     }));
-    await runLoad(csrs.splice(0, warmup).map((csr) => () => httpsPost(`https://127.0.0.1:${port}/api/v1/cfssl/sign`, { body: JSON.stringify({ certificate_request: toPem(csr, 'CERTIFICATE REQUEST') }), contentType: 'application/json', ca: tlsCa })), concurrency);
+    await runLoad(csrs.splice(0, warmup).map((csr) => () => httpsPost(`https://127.0.0.1:${port}/api/v1/cfssl/sign`, { body: JSON.stringify({ certificate_request: toPem(csr, 'CERTIFICATE REQUEST') }), contentType: 'application/json', secureContext: peerTls })), concurrency);
     const peerCpu0 = cpuMs(cfssl.pid!);
-    const peer = await runLoad(csrs.map((csr) => () => httpsPost(`https://127.0.0.1:${port}/api/v1/cfssl/sign`, { body: JSON.stringify({ certificate_request: toPem(csr, 'CERTIFICATE REQUEST') }), contentType: 'application/json', ca: tlsCa })), concurrency);
+    const peer = await runLoad(csrs.map((csr) => () => httpsPost(`https://127.0.0.1:${port}/api/v1/cfssl/sign`, { body: JSON.stringify({ certificate_request: toPem(csr, 'CERTIFICATE REQUEST') }), contentType: 'application/json', secureContext: peerTls })), concurrency);
     const theirs = report('cfssl serve /sign (TLS, key on disk)', peer, cpuMs(cfssl.pid!) - peerCpu0);
     console.log(`\nours / cfssl per server CPU-second: ${(ours.perCore / theirs.perCore).toFixed(2)}; wall: ${(ours.rate / theirs.rate).toFixed(2)}`);
     if (only !== 'cmp') await tlsFloor(peerDir, prepared.filter((d) => d.kind === 'est'));
     console.log('target: ≥ 500 enrollments/s per core at central (full TLS, policy, HSM signing, durable record)');
+    if (values.pin) console.log('servers pinned to CPU 0, the load generator to the other CPUs (--pin)');
   } finally {
     cfssl.kill('SIGTERM');
   }
@@ -156,9 +173,11 @@ async function tlsFloor(workDir: string, est: Array<{ cert: Buffer; key: Buffer;
       });
       server.once('exit', (code) => reject(new Error(`TLS floor server exited ${code}`)));
     });
+    pinServer(server.pid!);
     const tlsCa = readFileSync(join(workDir, 'tls.pem'));
     const url = `https://127.0.0.1:${port}/.well-known/est/simpleenroll`;
-    const post = (d: (typeof est)[number]) => () => httpsPost(url, { body: d.body.toString('base64'), contentType: 'application/pkcs10', ca: tlsCa, cert: d.cert, key: d.key });
+    const contexts = est.map((d) => createSecureContext({ ca: tlsCa, cert: d.cert, key: d.key }));
+    const post = (d: (typeof est)[number], i: number) => () => httpsPost(url, { body: d.body.toString('base64'), contentType: 'application/pkcs10', secureContext: contexts[i] });
     await runLoad(est.slice(0, Math.min(200, est.length)).map(post), concurrency);
     const cpu0 = cpuMs(server.pid!);
     const r = await runLoad(est.map(post), concurrency);
