@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { statCpuMs } from './thread-cpu.js';
 import { request, type RequestOptions } from 'node:https';
 import type { SecureContext } from 'node:tls';
 import { request as httpRequest } from 'node:http';
-import { readFileSync } from 'node:fs';
 
 /** One request's outcome and latency. */
 export interface Sample {
@@ -79,13 +79,16 @@ export function percentile(values: number[], p: number): number {
  * Threads it starts later inherit the binding from the thread that starts them.
  */
 export function pinProcess(pid: number, cpus: string): void {
-  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+  } catch (err) {
+    throw new Error(`cannot bind process ${pid} to CPUs ${cpus} with taskset (util-linux): ${(err as Error).message}`);
+  }
 }
 
-/** utime + stime of a process in ms, from /proc (USER_HZ 100). */
+/** utime + stime of a process (all its threads) in ms, from /proc. */
 export function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  return statCpuMs(`/proc/${pid}/stat`);
 }
 
 export function report(name: string, r: LoadResult, cpu: number): { rate: number; perCore: number; p50: number; p99: number; ok: number } {

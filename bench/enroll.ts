@@ -16,7 +16,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateKeyPairSync } from 'node:crypto';
@@ -40,13 +40,18 @@ const { values } = parseArgs({ options: { devices: { type: 'string', default: '1
 const only = values.only === 'est' || values.only === 'cmp' ? values.only : null;
 const measured = Number(values.devices);
 const warmup = Number(values.warmup);
-const cpuCount = (await import('node:os')).availableParallelism();
+const cpuCount = availableParallelism();
 if (values.pin && cpuCount < 2) throw new Error('--pin needs 2 or more CPUs: one for the server, the rest for the load');
-/** --pin: the server under test alone on CPU 0, this load generator on the rest */
+/**
+ * --pin: the server under test alone on CPU 0, this load generator on the rest. The generator
+ * binds itself only here, after the line is up: processes it starts inherit its binding.
+ */
+let generatorPinned = false;
 const pinServer = (pid: number): void => {
   if (!values.pin) return;
   pinProcess(pid, '0');
-  pinProcess(process.pid, `1-${cpuCount - 1}`);
+  if (!generatorPinned) pinProcess(process.pid, `1-${cpuCount - 1}`);
+  generatorPinned = true;
 };
 const devices = measured + warmup;
 const percentileOf = (samples: Array<{ ms: number }>) => { const v = samples.map((x) => x.ms).sort((a, b) => a - b); return (v[Math.floor(0.99 * v.length)] ?? NaN).toFixed(1); };

@@ -15,6 +15,14 @@ function ticksPerSecond(): number {
 }
 const clockTicks = ticksPerSecond();
 
+/** utime + stime in ms from a /proc `stat` file (a process's or a thread's). */
+export function statCpuMs(statPath: string): number {
+  // fields after the ")" of the command: utime and stime are the 12th and 13th
+  const stat = readFileSync(statPath, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+}
+
 export type ThreadCpu = Map<string, { name: string; ms: number }>;
 
 export function threadCpu(): ThreadCpu {
@@ -28,11 +36,7 @@ export function threadCpu(): ThreadCpu {
   for (const tid of tids) {
     try {
       const name = tid === String(process.pid) ? 'event loop' : `thread ${tid}`;
-      // fields after the ")" of the command: utime and stime are the 12th and 13th
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      out.set(tid, { name, ms: (ticks * 1000) / clockTicks });
+      out.set(tid, { name, ms: statCpuMs(`/proc/self/task/${tid}/stat`) });
     } catch {
       // the thread ended between the listing and the read
     }
