@@ -2,6 +2,7 @@ import { sql } from '../../../common/database-dialect.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { WriteSerializer } from '../../../common/write-serializer.js';
+import { PreparedReads } from '../../../common/prepared-reads.js';
 import { issuedCertificateKey, type CmpTransaction, type CmpTransactionStore } from './cmp-transaction.store.js';
 
 interface TransactionRow {
@@ -12,17 +13,19 @@ interface TransactionRow {
  * The transaction store in central's database (migration: cmp-transaction.migration.ts), so any
  * enrollment node can continue a transaction another one began. Writes go through the
  * WriteSerializer (one connection on SQLite); the compare-and-set is an UPDATE guarded by the
- * version, read back to learn whether this node won.
+ * version, read back to learn whether this node won. `find` runs for every CMP request (an open
+ * transaction may hold its transactionID), so its statement is prepared once (PreparedReads).
  */
 @Injectable()
 export class SqlCmpTransactionStore implements CmpTransactionStore {
   constructor(
     private readonly ds: DataSource,
     private readonly writes: WriteSerializer,
+    private readonly reads: PreparedReads,
   ) {}
 
   async find(transactionId: string): Promise<CmpTransaction | null> {
-    const rows: TransactionRow[] = await this.ds.query(sql('SELECT data FROM cmp_transaction WHERE transaction_id = ?'), [transactionId]);
+    const rows = await this.reads.all<TransactionRow>('SELECT data FROM cmp_transaction WHERE transaction_id = ?', [transactionId]);
     return rows[0] ? (JSON.parse(rows[0].data) as CmpTransaction) : null;
   }
 

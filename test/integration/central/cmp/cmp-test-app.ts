@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { createHttpApp } from '../../../../src/common/http-app.js';
 import { openSqlite } from '../../../../src/common/sqlite-database.js';
 import { WriteSerializer } from '../../../../src/common/write-serializer.js';
+import { PreparedReads } from '../../../../src/common/prepared-reads.js';
 import { ENROLLMENT_AUTHORITY, type EnrollmentAuthority } from '../../../../src/central/enrollment/enrollment-authority.port.js';
 import { CMP_CONTROLLERS, cmpProviders } from '../../../../src/central/enrollment/cmp/cmp.providers.js';
 import { CentralCmpTransactions1763900000031 } from '../../../../src/central/enrollment/cmp/cmp-transaction.migration.js';
@@ -25,6 +26,7 @@ export async function startCmpNode(authority: EnrollmentAuthority, databasePath:
       { provide: ENROLLMENT_AUTHORITY, useValue: authority },
       { provide: DataSource, useValue: ds },
       WriteSerializer,
+      PreparedReads,
     ],
   });
   app.useLogger(false);

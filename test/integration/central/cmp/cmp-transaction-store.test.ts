@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { openSqlite } from '../../../../src/common/sqlite-database.js';
 import { WriteSerializer } from '../../../../src/common/write-serializer.js';
+import { PreparedReads } from '../../../../src/common/prepared-reads.js';
 import { newVersion, type CmpTransaction, type CmpTransactionStore } from '../../../../src/central/enrollment/cmp/cmp-transaction.store.js';
 import { InMemoryCmpTransactionStore } from '../../../../src/central/enrollment/cmp/in-memory-cmp-transaction.store.js';
 import { SqlCmpTransactionStore } from '../../../../src/central/enrollment/cmp/sql-cmp-transaction.store.js';
@@ -64,14 +65,18 @@ function contract(name: string, open: () => Promise<CmpTransactionStore>) {
 
 const dir = mkdtempSync(join(tmpdir(), 'cmp-store-'));
 const sources: DataSource[] = [];
+const statements: PreparedReads[] = [];
 let n = 0;
 contract('in memory', async () => new InMemoryCmpTransactionStore());
 contract('SQLite', async () => {
   const ds = await openSqlite(join(dir, `s${n++}.db`), [], [CentralCmpTransactions1763900000031]);
   sources.push(ds);
-  return new SqlCmpTransactionStore(ds, new WriteSerializer());
+  const reads = new PreparedReads(ds);
+  statements.push(reads);
+  return new SqlCmpTransactionStore(ds, new WriteSerializer(), reads);
 });
 after(async () => {
+  for (const reads of statements) await reads.onModuleDestroy();
   for (const ds of sources) await ds.destroy();
   rmSync(dir, { recursive: true, force: true });
 });
