@@ -10,19 +10,21 @@ import type { EcdsaHash, HsmConfig, HsmKey, HsmPort } from './hsm.port.js';
 import { acquireModule, type ModuleLease } from './pkcs11-module.js';
 import { algorithmOf, generationTemplates, SPECS, spkiOf } from './pkcs11-keys.js';
 import { openSession } from './pkcs11-session.js';
+import { copyToSession, TOKEN_RECHECK_MS } from './pkcs11-session-copy.js';
 import { ckrOf, HANDLE_INVALID, isUnavailable, toHsmError } from './pkcs11-support.js';
 
 type Handle = pkcs11js.Handle;
 
 interface CachedKey {
-  readonly handle: Handle;
+  /** the private key object on the token */
+  readonly tokenHandle: Handle;
+  /** what C_SignInit is given: the key's session copy (pkcs11-session-copy.ts), or the token object */
+  readonly signHandle: Handle;
   readonly algorithm: KeyAlgorithm;
   /** Set for ECDSA keys only: the digest made in Node before raw CKM_ECDSA. */
   readonly prehash: 'sha256' | 'sha384' | null;
-}
-
-function cachedKey(handle: Handle, algorithm: KeyAlgorithm): CachedKey {
-  return { handle, algorithm, prehash: algorithm.startsWith('ec-') ? digestFor(algorithm) : null };
+  /** when the token object was last seen to exist (ms since the epoch), for a session copy */
+  checkedAt: number;
 }
 
 /** Big enough for every signature the product makes (RSA-3072: 384 bytes). */
@@ -33,7 +35,8 @@ const SIGNATURE_SCRATCH_BYTES = 512;
  *
  * One logged-in R/W user session is held for the life of the object. If the device or session
  * goes away, the failing call throws HsmUnavailableError and the next call opens a new session.
- * Private key handles are cached per label, so a signature costs C_SignInit + C_Sign only.
+ * Private key handles are cached per label, so a signature costs C_SignInit + C_Sign only; where
+ * the token allows, signing uses the key's copy as a session object (pkcs11-session-copy.ts).
  */
 /** What a token answers for a signature that does not verify, or a point it will not take. */
 const SIGNATURE_REFUSED = new Set(['CKR_SIGNATURE_INVALID', 'CKR_SIGNATURE_LEN_RANGE', 'CKR_ATTRIBUTE_VALUE_INVALID', 'CKR_DOMAIN_PARAMS_INVALID', 'CKR_KEY_SIZE_RANGE']);
@@ -83,7 +86,7 @@ export class Pkcs11Hsm implements HsmPort {
       );
       try {
         const spki = spkiOf(this.lib, session, pair.publicKey, algorithm);
-        this.keys.set(label, cachedKey(pair.privateKey, algorithm));
+        this.remember(session, label, pair.privateKey, algorithm);
         return { label, algorithm, spki };
       } catch (err) {
         // Do not leave a half-usable pair behind under a label that would now be refused.
@@ -96,14 +99,14 @@ export class Pkcs11Hsm implements HsmPort {
   findKey(label: string): HsmKey | null {
     assertLabel(label, 'key label');
     return this.run(`find key "${label}"`, (session) => {
-      this.keys.delete(label); // the token is the truth; refresh what sign() will use
+      this.forget(session, label); // the token is the truth; refresh what sign() will use
       const priv = this.findOne(session, keyTemplate(pkcs11js.CKO_PRIVATE_KEY, label), `private key "${label}"`);
       if (priv === null) return null;
       const algorithm = this.algorithmOrThrow(session, priv, label);
       const pub = this.findOne(session, keyTemplate(pkcs11js.CKO_PUBLIC_KEY, label), `public key "${label}"`);
       if (pub === null) throw new HsmOperationError(`key "${label}" has no public key object on the token`);
       const spki = spkiOf(this.lib, session, pub, algorithm);
-      this.keys.set(label, cachedKey(priv, algorithm));
+      this.remember(session, label, priv, algorithm);
       return { label, algorithm, spki };
     });
   }
@@ -113,6 +116,7 @@ export class Pkcs11Hsm implements HsmPort {
     const session = this.session ?? this.reopen();
     const input = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     let cached = this.keys.get(key.label) ?? this.loadKey(session, key.label);
+    if (cached.signHandle !== cached.tokenHandle && Date.now() - cached.checkedAt >= TOKEN_RECHECK_MS) cached = this.recheck(session, key.label, cached);
     if (cached.algorithm !== key.algorithm) {
       throw new InvalidInputError(`key "${key.label}" is ${cached.algorithm}, not ${key.algorithm}`);
     }
@@ -122,7 +126,7 @@ export class Pkcs11Hsm implements HsmPort {
       if (!HANDLE_INVALID.has(ckrOf(err) ?? '')) throw this.fail(err, `sign with key "${key.label}"`);
     }
     // The cached handle went stale (key re-created by another process): look it up once more.
-    this.keys.delete(key.label);
+    this.forget(session, key.label);
     cached = this.loadKey(session, key.label);
     try {
       return this.signWith(session, cached, input);
@@ -160,7 +164,7 @@ export class Pkcs11Hsm implements HsmPort {
   destroyKey(label: string): void {
     assertLabel(label, 'key label');
     this.run(`destroy key "${label}"`, (session) => {
-      this.keys.delete(label);
+      this.forget(session, label);
       const handles = [
         ...this.find(session, keyTemplate(pkcs11js.CKO_PRIVATE_KEY, label)),
         ...this.find(session, keyTemplate(pkcs11js.CKO_PUBLIC_KEY, label)),
@@ -213,7 +217,7 @@ export class Pkcs11Hsm implements HsmPort {
   private signWith(session: Handle, key: CachedKey, data: Buffer): Buffer {
     const digest = key.prehash;
     const input = digest ? createHash(digest).update(data).digest() : data;
-    this.lib.C_SignInit(session, SPECS[key.algorithm].sign, key.handle);
+    this.lib.C_SignInit(session, SPECS[key.algorithm].sign, key.signHandle);
     const out = this.lib.C_Sign(session, input, this.scratch);
     // The result is a view on the shared scratch buffer: copy (or re-encode) before returning.
     return digest ? ecdsaRawToDer(out) : Buffer.from(out);
@@ -257,12 +261,49 @@ export class Pkcs11Hsm implements HsmPort {
     try {
       const handle = this.findOne(session, keyTemplate(pkcs11js.CKO_PRIVATE_KEY, label), `private key "${label}"`);
       if (handle === null) throw keyNotFound(label);
-      const cached = cachedKey(handle, this.algorithmOrThrow(session, handle, label));
-      this.keys.set(label, cached);
-      return cached;
+      return this.remember(session, label, handle, this.algorithmOrThrow(session, handle, label));
     } catch (err) {
       throw this.fail(err, `look up key "${label}"`);
     }
+  }
+
+  /** Caches a private key for signing, with its session copy when the token makes one. */
+  private remember(session: Handle, label: string, tokenHandle: Handle, algorithm: KeyAlgorithm): CachedKey {
+    this.forget(session, label);
+    const cached: CachedKey = {
+      tokenHandle,
+      signHandle: copyToSession(this.lib, session, tokenHandle) ?? tokenHandle,
+      algorithm,
+      prehash: algorithm.startsWith('ec-') ? digestFor(algorithm) : null,
+      checkedAt: Date.now(),
+    };
+    this.keys.set(label, cached);
+    return cached;
+  }
+
+  /** Drops a cached key, destroying its session copy. */
+  private forget(session: Handle, label: string): void {
+    const cached = this.keys.get(label);
+    this.keys.delete(label);
+    if (cached && cached.signHandle !== cached.tokenHandle) {
+      try { this.lib.C_DestroyObject(session, cached.signHandle); } catch { /* gone with its session */ }
+    }
+  }
+
+  /**
+   * A session copy does not notice the token object going away (another process destroyed or
+   * re-created the key): at most every TOKEN_RECHECK_MS, ask the token whether it still exists.
+   */
+  private recheck(session: Handle, label: string, cached: CachedKey): CachedKey {
+    try {
+      this.lib.C_GetAttributeValue(session, cached.tokenHandle, [{ type: pkcs11js.CKA_CLASS }]);
+      cached.checkedAt = Date.now();
+      return cached;
+    } catch (err) {
+      if (!HANDLE_INVALID.has(ckrOf(err) ?? '')) throw this.fail(err, `look up key "${label}"`);
+    }
+    this.forget(session, label);
+    return this.loadKey(session, label);
   }
 
   private algorithmOrThrow(session: Handle, handle: Handle, label: string): KeyAlgorithm {

@@ -11,6 +11,8 @@ import { HsmUnavailableError } from '../../../src/hsm/hsm.errors.js';
 import type { HsmPort } from '../../../src/hsm/hsm.port.js';
 import { Pkcs11Hsm } from '../../../src/hsm/pkcs11-hsm.adapter.js';
 import { ensureSoftHsmToken } from '../../../src/hsm/softhsm-token.js';
+import { generationTemplates, SPECS, spkiOf } from '../../../src/hsm/pkcs11-keys.js';
+import { TOKEN_RECHECK_MS } from '../../../src/hsm/pkcs11-session-copy.js';
 import { defineHsmContract, type HsmFixture, type PrivateKeyInspection } from './hsm-contract.js';
 
 const PIN = '40751928';
@@ -175,6 +177,38 @@ describe('SoftHSM2 specifics', () => {
       withRaw(modulePath, (lib, _session, slot) => lib.C_CloseAllSessions(slot));
       assert.throws(() => hsm.sign(key, DATA), (err: unknown) => err instanceof HsmUnavailableError && err.retryable);
       assert.ok(verify('sha256', DATA, { key: Buffer.from(key.spki), format: 'der', type: 'spki' }, hsm.sign(key, DATA)));
+    }));
+
+  it('ok signing goes through a session copy of the key that keeps its protection and goes with destroyKey', () =>
+    withSoftHsm(({ hsm, modulePath }) => {
+      const key = hsm.generateKeyPair('copied', 'ec-p256');
+      assert.ok(verify('sha256', DATA, { key: Buffer.from(key.spki), format: 'der', type: 'spki' }, hsm.sign(key, DATA)));
+      const privateKeys = () => withRaw(modulePath, (lib, session) =>
+        findAll(lib, session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }, { type: pkcs11js.CKA_LABEL, value: 'copied' }]).map((h) => {
+          const [token, sensitive, extractable] = lib.C_GetAttributeValue(session, h, [{ type: pkcs11js.CKA_TOKEN }, { type: pkcs11js.CKA_SENSITIVE }, { type: pkcs11js.CKA_EXTRACTABLE }]);
+          return { token: token?.value[0] === 1, sensitive: sensitive?.value[0] === 1, extractable: extractable?.value[0] === 1 };
+        }));
+      const objects = privateKeys();
+      assert.deepEqual(objects.map((o) => o.token).sort(), [false, true], 'the token object and one session copy');
+      assert.ok(objects.every((o) => o.sensitive && !o.extractable), 'the copy is as sensitive and unextractable as the original');
+      hsm.destroyKey('copied');
+      assert.deepEqual(privateKeys(), []);
+    }));
+
+  it('ok a key re-created behind the adapter\'s back is signed with within TOKEN_RECHECK_MS, not its stale session copy', () =>
+    withSoftHsm(async ({ hsm, modulePath }) => {
+      const old = hsm.generateKeyPair('rotated', 'ec-p256');
+      hsm.sign(old, DATA);
+      const fresh = withRaw(modulePath, (lib, session) => {
+        for (const h of findAll(lib, session, [{ type: pkcs11js.CKA_LABEL, value: 'rotated' }, { type: pkcs11js.CKA_TOKEN, value: true }])) lib.C_DestroyObject(session, h);
+        const t = generationTemplates('ec-p256', 'rotated', Buffer.from('0102', 'hex'));
+        const pair = lib.C_GenerateKeyPair(session, SPECS['ec-p256'].keyGen, t.publicKey, t.privateKey);
+        return spkiOf(lib, session, pair.publicKey, 'ec-p256');
+      });
+      await new Promise((r) => setTimeout(r, TOKEN_RECHECK_MS + 100));
+      const signature = hsm.sign(old, DATA);
+      assert.ok(verify('sha256', DATA, { key: fresh, format: 'der', type: 'spki' }, signature), 'signed with the key now on the token');
+      assert.ok(!verify('sha256', DATA, { key: Buffer.from(old.spki), format: 'der', type: 'spki' }, signature));
     }));
 
   it('ok an Ed25519 key whose curve is given by name (PKCS#11 3.0 printable string) is recognised', () =>
