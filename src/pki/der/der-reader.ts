@@ -55,7 +55,27 @@ export function children(buf: Uint8Array, parent: Tlv): Tlv[] {
 export const contentOf = (buf: Uint8Array, t: Tlv): Uint8Array => buf.subarray(t.contentStart, t.end);
 export const encodingOf = (buf: Uint8Array, t: Tlv): Uint8Array => buf.subarray(t.start, t.end);
 
+/**
+ * Dotted OIDs already decoded, by their content octets: a request names the same few dozen
+ * OIDs again and again, and decoding arcs as BigInts costs more than a lookup. Bounded, so that
+ * a peer sending made-up OIDs cannot grow it without limit; past the bound OIDs are decoded
+ * every time.
+ */
+const decodedOids = new Map<string, string>();
+const MAX_CACHED_OIDS = 4096;
+const MAX_CACHED_OID_BYTES = 64;
+
 export function decodeOid(content: Uint8Array): string {
+  if (content.length > MAX_CACHED_OID_BYTES) return decodeOidArcs(content);
+  const key = String.fromCharCode(...content);
+  const cached = decodedOids.get(key);
+  if (cached !== undefined) return cached;
+  const oid = decodeOidArcs(content);
+  if (decodedOids.size < MAX_CACHED_OIDS) decodedOids.set(key, oid);
+  return oid;
+}
+
+function decodeOidArcs(content: Uint8Array): string {
   if (content.length === 0) throw new DerError('empty OID');
   const arcs: bigint[] = [];
   let value = 0n;
