@@ -49,6 +49,9 @@ const KNOWN_DEVICE = `SELECT (SELECT COUNT(*) FROM device_revocation WHERE order
   FROM (SELECT 1 AS one) x
   LEFT JOIN device_registry r ON r.fingerprint = ?
   LEFT JOIN device_enrollment e ON e.order_id = ? AND e.device_serial = ?`;
+/** A request whose key passed the key policy, with the key's type. */
+type CheckedRequest = EnrollmentRequest & { keyAlgorithm: KeyAlgorithm };
+
 interface KnownDevice {
   revoked: number | string;
   at_quota: number | string;
@@ -72,8 +75,6 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
   private ca: { issuing: Buffer; chain: Buffer[]; root: Buffer } | null = null;
   /** the Operational CA with its HSM signer, looked up once: a token search per request costs more than the signature */
   private operationalCa: CaIdentity | null = null;
-  /** the requested key's type, inspected once per request */
-  private readonly keyAlgorithms = new WeakMap<EnrollmentRequest, KeyAlgorithm>();
 
   constructor(
     private readonly ds: DataSource,
@@ -109,10 +110,10 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
     const now = new Date();
     let credential: Credential | null = null;
     try {
-      const keyAlgorithm = this.checkKey(req.spki);
-      this.keyAlgorithms.set(req, keyAlgorithm);
+      // the requested key's type, inspected once and carried with the request
+      const checked: CheckedRequest = { ...req, keyAlgorithm: this.checkKey(req.spki) };
       credential = await this.credentials.classify(req.requester, now);
-      const outcome = credential.kind === 'birth' ? await this.greenfield(req, credential, now) : await this.renewal(req, credential, now);
+      const outcome = credential.kind === 'birth' ? await this.greenfield(checked, credential, now) : await this.renewal(checked, credential, now);
       return outcome;
     } catch (err) {
       if (!(err instanceof EnrollmentRefusal)) throw err;
@@ -127,7 +128,7 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
   }
 
   /** First enrollment with a birth certificate: every rule of system.md §4.2, then one operational certificate. */
-  private async greenfield(req: EnrollmentRequest, c: Extract<Credential, { kind: 'birth' }>, now: Date): Promise<EnrollmentOutcome> {
+  private async greenfield(req: CheckedRequest, c: Extract<Credential, { kind: 'birth' }>, now: Date): Promise<EnrollmentOutcome> {
     if (req.operation === 'key-update') throw new EnrollmentRefusal('not-allowed', 'key update needs the operational certificate, not the birth certificate');
     const { order, deviceSerial } = c;
     const ctx = { orderId: order.orderId, deviceSerial };
@@ -209,7 +210,7 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
   }
 
   /** Re-enrollment and key update with the operational certificate (RFC 7030 §4.2.2, RFC 4210 §5.3.5). */
-  private async renewal(req: EnrollmentRequest, c: Extract<Credential, { kind: 'operational' }>, now: Date): Promise<EnrollmentOutcome> {
+  private async renewal(req: CheckedRequest, c: Extract<Credential, { kind: 'operational' }>, now: Date): Promise<EnrollmentOutcome> {
     const current = c.certificate;
     const ctx = { orderId: current.orderId, deviceSerial: current.deviceSerial };
     if (current.revokedAt) throw new EnrollmentRefusal('revoked', `operational certificate ${current.serialHex} is revoked`, ctx);
@@ -237,7 +238,7 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
 
   /** The operational certificate built and signed, with the statement that records it. */
   private issue(
-    req: EnrollmentRequest,
+    req: CheckedRequest,
     device: { orderId: string; productModel: string; deviceSerial: string; hardwareModule: { hwType: string; hwSerial: string } | null },
     keyHash: string,
     now: Date,
@@ -258,7 +259,7 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
       validity: { notBefore, notAfter: new Date(notBefore.getTime() + validityDays * DAY_MS) },
       extendedKeyUsages: product?.extendedKeyUsages ?? ['1.3.6.1.5.5.7.3.2'],
       urls: { crl: `${base}/crl/operational-ca.crl`, ocsp: `${base}/ocsp`, caIssuers: `${base}/ca/operational-ca.cer` },
-      keyAlgorithm: this.keyAlgorithms.get(req),
+      keyAlgorithm: req.keyAlgorithm,
     });
     const serialHex = normalizeSerialHex(Buffer.from(serial).toString('hex'));
     const insert: SqlStatement = {

@@ -8,7 +8,7 @@ import { verifyCsr } from '../../../pki/csr.js';
 import { CsrRejectedError } from '../../../pki/pki.errors.js';
 import { generateSoftwareKeyPair } from '../../../pki/software-keys.js';
 import type { KeyAlgorithm } from '../../../pki/key-algorithm.js';
-import { ENROLLMENT_AUTHORITY, type EnrollmentAuthority, type EnrollmentOperation, type RefusalReason } from '../enrollment-authority.port.js';
+import { ENROLLMENT_AUTHORITY, type EnrollmentAuthority, type EnrollmentOperation, type RefusalReason, type RequesterCredentials } from '../enrollment-authority.port.js';
 import { BodyTooLargeError, decodeBase64Body, isTls, readRawBody, tlsClientCredentials } from './est-http.js';
 
 /** RFC 7030 §3.2.2: the operation path, optionally with a CA label before or after .well-known/est. */
@@ -74,7 +74,7 @@ export class EstController {
   async serverkeygen(@Req() req: Request, @Res() res: Response): Promise<void> {
     const csr = await this.readCsr(req, res);
     if (!csr) return;
-    const requester = tlsClientCredentials(req)!;
+    const { requester } = csr;
     const { privateKey, publicKey } = generateSoftwareKeyPair(this.preferredKey());
     const spki = publicKey.export({ format: 'der', type: 'spki' });
     const outcome = await this.authority.enroll({ protocol: 'est', operation: 'enroll', requester, spki, subject: csr.subject });
@@ -101,17 +101,21 @@ export class EstController {
   private async enroll(req: Request, res: Response, operation: EnrollmentOperation): Promise<void> {
     const csr = await this.readCsr(req, res);
     if (!csr) return;
-    const requester = tlsClientCredentials(req)!;
-    const outcome = await this.authority.enroll({ protocol: 'est', operation, requester, spki: csr.spki, subject: csr.subject });
+    const outcome = await this.authority.enroll({ protocol: 'est', operation, requester: csr.requester, spki: csr.spki, subject: csr.subject });
     if (outcome.status !== 'issued') return this.answerNotIssued(res, outcome);
     // §4.2.3: certs-only CMS holding the issued certificate
     this.send(res, 200, 'application/pkcs7-mime; smime-type=certs-only', certsOnly([outcome.certificate]));
   }
 
-  /** TLS, a client certificate, Content-Type application/pkcs10, a base64 CSR with a valid proof of possession. */
-  private async readCsr(req: Request, res: Response): Promise<{ spki: Buffer; subject: Buffer } | null> {
+  /**
+   * TLS, a client certificate, Content-Type application/pkcs10, a base64 CSR with a valid proof
+   * of possession. Returns the CSR's key and subject with the client certificate and its chain
+   * (read from the TLS socket once per request).
+   */
+  private async readCsr(req: Request, res: Response): Promise<{ spki: Buffer; subject: Buffer; requester: RequesterCredentials } | null> {
     if (!this.tlsOnly(req, res)) return null;
-    if (!tlsClientCredentials(req)) {
+    const requester = tlsClientCredentials(req);
+    if (!requester) {
       this.text(res, 401, 'a TLS client certificate (birth or operational certificate) is required');
       return null;
     }
@@ -138,7 +142,7 @@ export class EstController {
     }
     try {
       const csr = verifyCsr(der, this.config.enrollment.allowedKeyAlgorithms, this.verifier);
-      return { spki: csr.spki, subject: csr.subject };
+      return { spki: csr.spki, subject: csr.subject, requester };
     } catch (err) {
       if (err instanceof CsrRejectedError) {
         this.text(res, 400, err.message);
