@@ -4,12 +4,6 @@ import { DIALECT } from '../../common/database-dialect.js';
 /** The name the database gives a refusal when an order's enrolled count would pass its quota. */
 export const ENROLLED_WITHIN_QUOTA = 'enrolled_within_quota';
 
-/** Whether a failed write was refused by the enrolled-within-quota rule below. */
-export function isEnrolledQuotaRefusal(err: unknown): boolean {
-  const e = err as { message?: unknown; driverError?: { message?: unknown } } | null;
-  return `${String(e?.message ?? '')} ${String(e?.driverError?.message ?? '')}`.includes(ENROLLED_WITHIN_QUOTA);
-}
-
 /**
  * The database itself refuses to count an order's enrolled devices past its quota (system.md
  * §4.2), so the counting UPDATE needs no WHERE guard whose "0 rows" the writer would have to read

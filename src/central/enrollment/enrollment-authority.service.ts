@@ -5,7 +5,7 @@ import { CENTRAL_CONFIG, CentralConfig } from '../../config/central-config.js';
 import { WriteSerializer } from '../../common/write-serializer.js';
 import { BatchCommitter, type SqlStatement } from '../../common/batch-committer.js';
 import { PreparedReads } from '../../common/prepared-reads.js';
-import { isEnrolledQuotaRefusal } from './enrolled-quota.migration.js';
+import { isEnrollmentRuleRefusal } from './known-device.migration.js';
 import { serialInRange } from '../../common/serial-range.js';
 import { sql } from '../../common/database-dialect.js';
 import { inspectSpki } from '../../pki/spki.js';
@@ -42,7 +42,7 @@ const DAY_MS = 24 * 3600 * 1000;
 const REASON_SUPERSEDED = 4;
 const REASON_CESSATION = 5;
 
-/** What every greenfield request needs to know, in one read: revoked? full? audited? enrolled before? */
+/** Why the database refused a greenfield enrollment, in one read: revoked? full? audited? enrolled before? */
 const KNOWN_DEVICE = `SELECT (SELECT COUNT(*) FROM device_revocation WHERE order_id = ? AND (scope = 'order' OR device_serial = ?)) AS revoked,
     (SELECT COUNT(*) FROM production_order WHERE order_id = ? AND enrolled >= quota) AS at_quota,
     r.station_id AS station_id, r.order_id AS audited_order, e.birth_fingerprint AS enrolled_before
@@ -127,7 +127,14 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
     }
   }
 
-  /** First enrollment with a birth certificate: every rule of system.md §4.2, then one operational certificate. */
+  /**
+   * First enrollment with a birth certificate: every rule of system.md §4.2, then one operational
+   * certificate. The rules that need the database (audited, not revoked, enrolled once, within
+   * quota) are kept by the database itself on the enrollment's rows (known-device.migration.ts,
+   * enrolled-quota.migration.ts): the certificate is built and signed, and the unit that records
+   * it commits or is refused as a whole. Only a refused unit is read about, to answer with the
+   * reason. A certificate whose unit was refused never leaves central: it was not issued.
+   */
   private async greenfield(req: CheckedRequest, c: Extract<Credential, { kind: 'birth' }>, now: Date): Promise<EnrollmentOutcome> {
     if (req.operation === 'key-update') throw new EnrollmentRefusal('not-allowed', 'key update needs the operational certificate, not the birth certificate');
     const { order, deviceSerial } = c;
@@ -136,7 +143,42 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
     if (!serialInRange(deviceSerial, order.serialFirst, order.serialLast)) {
       throw new EnrollmentRefusal('out-of-range', `device serial ${deviceSerial} is outside order ${order.orderId}'s range ${order.serialFirst}..${order.serialLast}`, ctx);
     }
-    // one round trip for what every greenfield request needs to know (revoked? audited? enrolled before? room left?)
+    const keyHash = sha256(req.spki);
+    const issued = this.issue(req, { orderId: order.orderId, productModel: order.productModel, deviceSerial, hardwareModule: c.identity.hardwareModule }, keyHash, now);
+    // counted, recorded and enrolled in one unit
+    const unit: SqlStatement[] = [
+      { sql: 'UPDATE production_order SET enrolled = enrolled + 1 WHERE order_id = ?', params: [order.orderId] },
+      issued.insert,
+      {
+        sql: 'INSERT INTO device_enrollment (order_id, device_serial, birth_fingerprint, key_hash, certificate_serial, protocol, enrolled_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        params: [order.orderId, deviceSerial, birthFingerprint, keyHash, issued.outcome.serialHex, req.protocol, now.toISOString()],
+      },
+      this.event(req, 'issued', null, `operational certificate ${issued.outcome.serialHex} issued`, ctx, birthFingerprint, now),
+    ];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.committer.commit(unit);
+        return issued.outcome;
+      } catch (err) {
+        if (!isEnrollmentRuleRefusal(err)) throw err;
+        const answer = await this.refusedEnrollment(req, c, keyHash, now);
+        // nothing stands in the way any more (an audit batch arrived in between, say): once more
+        if (answer) return answer;
+        if (attempt === 2) throw err;
+      }
+    }
+  }
+
+  /**
+   * Why the database refused a greenfield enrollment, judged on what is on record now, in the
+   * order of system.md §4.2: revoked, not audited (pending while the birth certificate is young),
+   * enrolled before (the same request again gets its certificate back; anything else is a clone),
+   * over quota. Null when no rule stands in the way any more.
+   */
+  private async refusedEnrollment(req: CheckedRequest, c: Extract<Credential, { kind: 'birth' }>, keyHash: string, now: Date): Promise<EnrollmentOutcome | null> {
+    const { order, deviceSerial } = c;
+    const ctx = { orderId: order.orderId, deviceSerial };
+    const birthFingerprint = c.identity.details.fingerprint;
     const [known] = await this.reads.all<KnownDevice>(KNOWN_DEVICE, [order.orderId, deviceSerial, order.orderId, birthFingerprint, order.orderId, deviceSerial]);
     if (Number(known.revoked) > 0) await this.refuseRevoked(order.orderId, deviceSerial);
     if (!known.station_id || known.audited_order !== order.orderId || known.station_id !== order.stationId) {
@@ -148,41 +190,12 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
       await this.alarm('unknown-device', ctx, `birth certificate ${birthFingerprint} enrolled but never appeared in an audit batch of order ${order.orderId}`, now);
       throw new EnrollmentRefusal('unknown-device', `device ${deviceSerial}'s birth certificate is not in any audit batch of order ${order.orderId}`, ctx);
     }
-    const keyHash = sha256(req.spki);
     if (known.enrolled_before) {
       const again = await this.previousEnrollment(order.orderId, deviceSerial, birthFingerprint, keyHash, now);
       if (again) return again;
     }
-    const overQuota = () => new EnrollmentRefusal('over-quota', `order ${order.orderId} already has ${order.quota} enrolled devices, its quota`, ctx);
-    // refused here without a signature; the quota trigger still decides a race for the last places
-    if (Number(known.at_quota) > 0) throw overQuota();
-    const issued = this.issue(req, { orderId: order.orderId, productModel: order.productModel, deviceSerial, hardwareModule: c.identity.hardwareModule }, keyHash, now);
-    try {
-      // counted, recorded and enrolled in one unit: the quota trigger or the enrollment's
-      // primary key refuses it as a whole (enrolled-quota.migration.ts)
-      await this.committer.commit([
-        { sql: 'UPDATE production_order SET enrolled = enrolled + 1 WHERE order_id = ?', params: [order.orderId] },
-        issued.insert,
-        {
-          sql: 'INSERT INTO device_enrollment (order_id, device_serial, birth_fingerprint, key_hash, certificate_serial, protocol, enrolled_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          params: [order.orderId, deviceSerial, birthFingerprint, keyHash, issued.outcome.serialHex, req.protocol, now.toISOString()],
-        },
-        this.event(req, 'issued', null, `operational certificate ${issued.outcome.serialHex} issued`, ctx, birthFingerprint, now),
-      ]);
-      return issued.outcome;
-    } catch (err) {
-      // The certificate just signed never leaves central: it is not on record, so it was not issued.
-      // Another node (or request) enrolled this device between our look and our insert: the
-      // primary key stopped the second one (or its enrollment took the order's last place);
-      // judge it again against what is now on record.
-      const refusal = isEnrolledQuotaRefusal(err) ? overQuota() : err;
-      const raced = !(refusal instanceof EnrollmentRefusal) || refusal.reason === 'over-quota';
-      if (raced && (await this.enrollmentOf(order.orderId, deviceSerial))) {
-        const decided = await this.previousEnrollment(order.orderId, deviceSerial, birthFingerprint, keyHash, now);
-        if (decided) return decided;
-      }
-      throw refusal;
-    }
+    if (Number(known.at_quota) > 0) throw new EnrollmentRefusal('over-quota', `order ${order.orderId} already has ${order.quota} enrolled devices, its quota`, ctx);
+    return null;
   }
 
   /**

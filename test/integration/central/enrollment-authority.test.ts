@@ -18,6 +18,7 @@ import { EnrollmentAuthorityService } from '../../../src/central/enrollment/enro
 import { RevocationService } from '../../../src/central/enrollment/revocation.service.js';
 import type { EnrollmentRequest } from '../../../src/central/enrollment/enrollment-authority.port.js';
 import { readDeviceIdentity } from '../../../src/pki/device-identity.js';
+import { ENROLLS_AUDITED_UNREVOKED, isEnrollmentRuleRefusal } from '../../../src/central/enrollment/known-device.migration.js';
 import { encodeName } from '../../../src/pki/name.js';
 import { selfSignedRoot, issueSubordinate } from '../../../src/pki/ca-certificates.js';
 import { ProductionOrderEntity } from '../../../src/central/database/entities.js';
@@ -153,6 +154,29 @@ describe('enrollment authority: the greenfield policy (real SoftHSM2 + SQLite)',
     assert.equal(await count('operational_certificate', "order_id = 'PO-4'"), 3, 'a losing certificate is never on record');
     assert.equal(await count('enrollment_event', "order_id = 'PO-4' AND outcome = 'issued'"), 3);
     assert.equal(await count('enrollment_event', "order_id = 'PO-4' AND reason = 'over-quota'"), 3);
+  });
+
+  it('the database itself refuses to enroll a device without an audit of its order\'s station, or a revoked one', async () => {
+    const o5 = await fieldOrder(ds, app.get(CentralPkiService), app.get(OrdersService), { orderId: 'PO-5', quota: 10, serialFirst: 'SN0001', serialLast: 'SN0099' });
+    const insert = (serial: string, fingerprint: string) => ds.query(
+      `INSERT INTO device_enrollment (order_id, device_serial, birth_fingerprint, key_hash, certificate_serial, protocol, enrolled_at) VALUES ('PO-5', ?, ?, 'k', ?, 'est', 'now')`,
+      [serial, fingerprint, `c-${serial}`],
+    );
+    const fingerprintOf = (d: FieldDevice) => readDeviceIdentity(d.birth).details.fingerprint;
+    const refused = (e: unknown) => isEnrollmentRuleRefusal(e) && String((e as Error).message).includes(ENROLLS_AUDITED_UNREVOKED);
+    const unaudited = await o5.device('SN0031', { audited: false });
+    await assert.rejects(insert('SN0031', fingerprintOf(unaudited)), refused);
+    // audited by another station than the order's
+    const elsewhere = await o5.device('SN0032', { audited: false });
+    await ds.query(`INSERT INTO device_registry (fingerprint, device_serial, station_id, order_id, seq) VALUES (?, 'SN0032', 'line-9', 'PO-5', 900)`, [fingerprintOf(elsewhere)]);
+    await assert.rejects(insert('SN0032', fingerprintOf(elsewhere)), refused);
+    const audited = await o5.device('SN0033');
+    await revocation.revokeDevice('SN0033', 1, 'PO-5');
+    await assert.rejects(insert('SN0033', fingerprintOf(audited)), refused);
+    assert.equal(await count('device_enrollment', "order_id = 'PO-5'"), 0);
+    const fine = await o5.device('SN0034');
+    await insert('SN0034', fingerprintOf(fine));
+    assert.equal(await count('device_enrollment', "order_id = 'PO-5'"), 1);
   });
 
   it('records every refusal with its reason', async () => {
