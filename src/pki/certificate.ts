@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { pooledRandomBytes } from '../common/random-pool.js';
 import type { Signer } from './signer.js';
 import { signatureAlgorithmFor } from './algorithm-identifier.js';
 import { bitString, contextConstructed, sequence, smallInteger, time, unsignedInteger, NO_EXPIRY } from './der/der-writer.js';
@@ -10,20 +10,8 @@ const VERSION_V3 = contextConstructed(0, smallInteger(2));
  * INTEGER is always 16 content bytes: unpredictable (CA/B BR §7.1 style, 127 bits of entropy),
  * and within RFC 5280 §4.1.2.2's 20-octet limit.
  */
-/**
- * CSPRNG output drawn 4 KiB at a time: one call into OpenSSL per 256 serials instead of one per
- * serial (the issuance hot path makes one per device). Each serial is a copy, never a view.
- */
-const pool = Buffer.alloc(4096);
-let poolOffset = pool.length;
-
 export function randomSerial(): Buffer {
-  if (poolOffset + 16 > pool.length) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  const serial = Buffer.from(pool.subarray(poolOffset, poolOffset + 16));
-  poolOffset += 16;
+  const serial = pooledRandomBytes(16);
   serial[0] = (serial[0] & 0x7f) | 0x40;
   return serial;
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from '../../../common/random-pool.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { readCertificate } from '../../../pki/certificate-reader.js';
 import { OID } from '../../../pki/oids.js';
@@ -39,7 +39,7 @@ export class CmpResponder {
           messageTime: new Date(),
           senderKid: cert.subjectKeyIdentifier ?? undefined,
           transactionId: request?.transactionId,
-          senderNonce: randomBytes(16),
+          senderNonce: pooledRandomBytes(16),
           recipNonce: request?.senderNonce,
           generalInfo: reply.implicitConfirm ? [implicitConfirmItav(OID.itImplicitConfirm)] : undefined,
         },

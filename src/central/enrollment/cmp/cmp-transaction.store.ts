@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { pooledRandomBytes } from '../../../common/random-pool.js';
 import type { CertRequestBodyType } from '../../../pki/cmp/pki-body.js';
 import type { EnrollmentOperation } from '../enrollment-authority.port.js';
 
@@ -58,7 +59,7 @@ export interface CmpTransactionStore {
   findCertificate(issuer: Buffer, serialHex: string): Promise<Buffer | null>;
 }
 
-export const newVersion = (): string => randomBytes(12).toString('hex');
+export const newVersion = (): string => pooledRandomBytes(12).toString('hex');
 
 /** Key of an issued certificate by issuer and serial (the issuer Name hashed to keep keys short). */
 export const issuedCertificateKey = (issuer: Buffer, serialHex: string): string =>
