@@ -1,6 +1,6 @@
 import { pooledRandomBytes } from '../../../common/random-pool.js';
 import { Inject, Injectable } from '@nestjs/common';
-import { readCertificate } from '../../../pki/certificate-reader.js';
+import { readCertificate, type CertificateParts } from '../../../pki/certificate-reader.js';
 import { OID } from '../../../pki/oids.js';
 import type { PkiBodyType } from '../../../pki/cmp/pki-body.js';
 import { directoryName, implicitConfirmItav, NULL_DN, type PkiHeader } from '../../../pki/cmp/pki-header.js';
@@ -24,11 +24,15 @@ export interface CmpReply {
  */
 @Injectable()
 export class CmpResponder {
+  /** the responder certificate's parts, read once per certificate rather than once per answer */
+  private responder: { certificate: Buffer; parts: CertificateParts } | null = null;
+
   constructor(@Inject(ENROLLMENT_AUTHORITY) private readonly authority: EnrollmentAuthority) {}
 
   sign(request: PkiHeader | null, reply: CmpReply): Buffer {
     const { signer, certificate, chain } = this.authority.responseSigner();
-    const cert = readCertificate(certificate);
+    if (this.responder?.certificate !== certificate) this.responder = { certificate, parts: readCertificate(certificate) };
+    const cert = this.responder.parts;
     const extraCerts = dedupe([certificate, ...chain, ...(reply.extraCerts ?? [])]);
     return encodeProtectedMessage(
       {
