@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { statCpuMs } from './thread-cpu.js';
 import { request, type RequestOptions } from 'node:https';
 import type { SecureContext } from 'node:tls';
@@ -89,6 +90,16 @@ export function pinProcess(pid: number, cpus: string): void {
 /** utime + stime of a process (all its threads) in ms, from /proc. */
 export function cpuMs(pid: number): number {
   return statCpuMs(`/proc/${pid}/stat`);
+}
+
+/** A process's peak resident memory in MiB (VmHWM), or NaN where /proc does not tell. */
+export function peakRssMiB(pid: number): number {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
 }
 
 export function report(name: string, r: LoadResult, cpu: number): { rate: number; perCore: number; p50: number; p99: number; ok: number } {

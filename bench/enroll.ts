@@ -10,10 +10,13 @@
  * (onconnection, readCsr, readDeviceIdentity) only after 1,200 or more requests (a V8 code log,
  * `--log-code`, shows when); after 1,200 warm-up enrollments `--trace-opt` still counted 43
  * TurboFan compilations in the last 5.5 s of the timed part, after 2,000 only 13–20.
+ * Measured from a cold start in slices of 1,000 (docs/performance.md), CMP `ir` alone kept getting
+ * cheaper until ~3,000 requests and EST until ~2,500, so the default warm-up is 6,000, half of
+ * each. The timed part is reported in quarters too, to show how steady the run was.
  * With `--pin` (Linux, 2 or more CPUs) each server under test runs alone on CPU 0 and this load
  * generator on the others, so the server's core is saturated as a busy node's is; without it
  * all share every CPU and a server that waits for its clients wakes up more often per request.
- *   npm run bench:enroll -- [--devices 1000] [--warmup 2400] [--concurrency 8] [--only est|cmp] [--pin]
+ *   npm run bench:enroll -- [--devices 1000] [--warmup 6000] [--concurrency 8] [--only est|cmp] [--pin]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,7 +30,7 @@ import { freePort, httpJson, waitUntil } from '../src/demo/processes.js';
 import { buildCsr } from '../src/pki/csr-builder.js';
 import { toPem } from '../src/pki/pem.js';
 import { deviceFiles } from '../src/demo/field-clients.js';
-import { cpuMs, cmpPost, httpsPost, pinProcess, report, runLoad } from './enroll-load.js';
+import { peakRssMiB, cpuMs, cmpPost, httpsPost, pinProcess, report, runLoad, type LoadResult } from './enroll-load.js';
 import { createPrivateKey, randomBytes, sign as cryptoSign } from 'node:crypto';
 import { buildCertReqMessages, buildClientMessage } from '../src/pki/cmp/cmp-request-builder.js';
 import { decodePkiMessage } from '../src/pki/cmp/pki-message.js';
@@ -36,7 +39,7 @@ import { nullValue } from '../src/pki/der/der-writer.js';
 import { fromPem } from '../src/pki/pem.js';
 import type { Signer } from '../src/pki/signer.js';
 
-const { values } = parseArgs({ options: { devices: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '8' }, only: { type: 'string' }, warmup: { type: 'string', default: '2400' }, pin: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { devices: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '8' }, only: { type: 'string' }, warmup: { type: 'string', default: '6000' }, pin: { type: 'boolean', default: false } } });
 // --only est | cmp: every device over one protocol (default: half and half)
 const only = values.only === 'est' || values.only === 'cmp' ? values.only : null;
 const measured = Number(values.devices);
@@ -108,11 +111,6 @@ try {
       return false;
     }
   };
-  // for attaching a profiler to central for the timed part only (BENCH_PAUSE_MS, e.g. perf record -p)
-  if (process.env.BENCH_PAUSE_MS) {
-    console.log(`timed part starts in ${process.env.BENCH_PAUSE_MS} ms (central pid ${centralPid})`);
-    await new Promise((r) => setTimeout(r, Number(process.env.BENCH_PAUSE_MS)));
-  }
   const enrollOne = (d: (typeof prepared)[number]) => () =>
     d.kind === 'est'
       ? httpsPost(estUrl, { body: d.body.toString('base64'), contentType: 'application/pkcs10', secureContext: d.tls })
@@ -120,11 +118,29 @@ try {
   const warm = await runLoad(prepared.splice(0, warmup).map(enrollOne), concurrency);
   const warmFailures = warm.samples.filter((x) => x.status !== 200).length;
   if (warmFailures) throw new Error(`${warmFailures} of the ${warmup} warm-up enrollments failed`);
+  // for attaching a profiler to central for the timed part only, after the warm-up (BENCH_PAUSE_MS, e.g. perf record -p)
+  if (process.env.BENCH_PAUSE_MS) {
+    console.log(`timed part starts in ${process.env.BENCH_PAUSE_MS} ms (central pid ${centralPid})`);
+    await new Promise((r) => setTimeout(r, Number(process.env.BENCH_PAUSE_MS)));
+  }
+  // the timed part in four windows, each with its own rate, so a run shows how steady it was
   const cpu0 = cpuMs(centralPid);
-  const both = await runLoad(prepared.map(enrollOne), concurrency);
+  const windows: LoadResult[] = [];
+  const windowRates: number[] = [];
+  const windowSize = Math.ceil(prepared.length / 4);
+  for (let at = 0; at < prepared.length; at += windowSize) {
+    const w0 = cpuMs(centralPid);
+    const part = prepared.slice(at, at + windowSize);
+    const r = await runLoad(part.map(enrollOne), concurrency);
+    windows.push(r);
+    windowRates.push(r.samples.filter((x) => x.status === 200).length / ((cpuMs(centralPid) - w0) / 1000));
+  }
+  const both: LoadResult = { samples: windows.flatMap((w) => w.samples), wallMs: windows.reduce((t, w) => t + w.wallMs, 0) };
   const ours = report('central EST + CMP ir (HSM signing)', both, cpuMs(centralPid) - cpu0);
+  console.log(`  per server CPU-second in each quarter of the timed part: ${windowRates.map((r) => r.toFixed(0)).join(', ')}`);
   const estOnly = { samples: both.samples.filter((_, i) => prepared[i]?.kind === 'est'), wallMs: both.wallMs };
   const cmpOnly = { samples: both.samples.filter((_, i) => prepared[i]?.kind === 'cmp'), wallMs: both.wallMs };
+  console.log(`  central's peak resident memory: ${peakRssMiB(centralPid).toFixed(0)} MiB`);
   console.log(`  of which EST simpleenroll (mTLS): ${estOnly.samples.filter((x) => x.status === 200).length} ok, p99 ${percentileOf(estOnly.samples)} ms; CMP ir: ${cmpOnly.samples.filter((x) => x.status === 200).length} ok, p99 ${percentileOf(cmpOnly.samples)} ms`);
 
   // the peer: cfssl serve with a software P-256 CA, over TLS, the same CSRs
