@@ -45,6 +45,9 @@ export function httpsPost(url: string, opts: { body: Buffer | string; contentTyp
       (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
+        // a connection cut in the middle of the answer ends the sample too: a lane never waits forever
+        res.on('error', () => resolve({ status: 0, ms: performance.now() - t0 }));
+        res.on('close', () => resolve({ status: res.complete ? res.statusCode ?? 0 : 0, ms: performance.now() - t0 }));
       },
     );
     req.on('error', () => resolve({ status: 0, ms: performance.now() - t0 }));
@@ -63,6 +66,8 @@ export function cmpPost(url: string, body: Buffer, accept: (answer: Buffer) => b
         const parts: Buffer[] = [];
         res.on('data', (c: Buffer) => parts.push(c));
         res.on('end', () => resolve({ status: res.statusCode === 200 && accept(Buffer.concat(parts)) ? 200 : (res.statusCode ?? 0) + 1000, ms: performance.now() - t0 }));
+        res.on('error', () => resolve({ status: 0, ms: performance.now() - t0 }));
+        res.on('close', () => resolve({ status: 0, ms: performance.now() - t0 }));
       },
     );
     req.on('error', () => resolve({ status: 0, ms: performance.now() - t0 }));

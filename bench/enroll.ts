@@ -72,6 +72,7 @@ try {
     const s = await httpJson<{ sync: { unsynced: number; ackedSeq: number } }>('GET', `${line.stationUrl}/api/audit`, undefined, line.operatorToken);
     return s.sync.unsynced === 0 && s.sync.ackedSeq > 0 ? true : undefined;
   }, 300_000, 500);
+  console.log('line done: every device provisioned and on central\'s audit record; preparing the requests…');
   // the station, simulators and Redis stay up but idle; central is the server under test
   const root = Buffer.from((await httpJson<{ pem: string }>('GET', `${line.centralUrl}/api/pki/root`)).pem);
   const centralPid = Number(execFileSync('pgrep', ['-P', String(line.central.pid)]).toString().trim().split('\n')[0]) || line.central.pid;
@@ -115,6 +116,7 @@ try {
     d.kind === 'est'
       ? httpsPost(estUrl, { body: d.body.toString('base64'), contentType: 'application/pkcs10', secureContext: d.tls })
       : cmpPost(cmpUrl, d.body, ipOk);
+  console.log(`warming central up with ${warmup} enrollments, then ${prepared.length - warmup} timed…`);
   const warm = await runLoad(prepared.splice(0, warmup).map(enrollOne), concurrency);
   const warmFailures = warm.samples.filter((x) => x.status !== 200).length;
   if (warmFailures) throw new Error(`${warmFailures} of the ${warmup} warm-up enrollments failed`);
