@@ -5,12 +5,13 @@
  * pkijs lays out the ASN.1; node:crypto signs the CertificationRequestInfo DER directly, which
  * covers P-256, P-384, Ed25519 and RSA alike without importing keys into WebCrypto.
  */
-import { sign, type KeyObject } from 'node:crypto';
+import { createPublicKey, sign, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InvalidInputError } from '../common/domain-error.js';
 import { digestFor, type KeyAlgorithm } from './key-algorithm.js';
 import { OID } from './oids.js';
+import { inspectSpki } from './spki.js';
 
 export interface CsrSubject {
   /** Device serial, in subject serialNumber (X520SerialNumber is a PrintableString, RFC 5280 App. A). */
@@ -27,19 +28,24 @@ export interface BuildCsrInput {
   corruptSignature?: boolean;
 }
 
-/** The KeyAlgorithm a node KeyObject is, or undefined for anything the product does not support. */
+/**
+ * The KeyAlgorithm a node KeyObject is, or undefined for anything the product does not support.
+ *
+ * Read from the key's SPKI encoding, not from `asymmetricKeyDetails`: on Node 20, reading the
+ * details of a key that generateKeyPairSync made locks the key and allocates under the lock, and
+ * a garbage collection at that moment may finalize the generating job, whose destructor takes
+ * the same lock — the process then hangs for good (seen once in about twenty thousand keys).
+ */
 export function keyAlgorithmOf(key: KeyObject): KeyAlgorithm | undefined {
-  const details = key.asymmetricKeyDetails;
-  switch (key.asymmetricKeyType) {
-    case 'ec':
-      return details?.namedCurve === 'prime256v1' ? 'ec-p256' : details?.namedCurve === 'secp384r1' ? 'ec-p384' : undefined;
-    case 'ed25519':
-      return 'ed25519';
-    case 'rsa':
-      return details?.modulusLength === 2048 ? 'rsa-2048' : details?.modulusLength === 3072 ? 'rsa-3072' : undefined;
-    default:
-      return undefined;
+  if (key.type !== 'public') return keyAlgorithmOf(createPublicKey(key));
+  let info;
+  try {
+    info = inspectSpki(key.export({ format: 'der', type: 'spki' }));
+  } catch {
+    return undefined;
   }
+  if (info.rsaBits !== undefined && info.rsaBits !== 2048 && info.rsaBits !== 3072) return undefined;
+  return info.algorithm;
 }
 
 /** pkijs keeps encodeTBS protected; this subclass exposes the bytes we sign. */

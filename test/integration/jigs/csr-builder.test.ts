@@ -42,4 +42,16 @@ describe('buildCsr', () => {
     await assert.rejects(buildCsr({ ...keys, algorithm: 'ec-p256', subject: { serialNumber: 'SN-1' } }), InvalidInputError);
     await assert.rejects(buildCsr({ ...keys, algorithm: 'ec-p384', subject: { serialNumber: 'SN_1*' } }), /PrintableString/);
   });
+
+  it('keyAlgorithmOf names every supported key, public or private, and nothing else', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    for (const algorithm of KEY_ALGORITHMS) {
+      const keys = generateSoftwareKeyPair(algorithm);
+      assert.equal(keyAlgorithmOf(keys.publicKey), algorithm);
+      assert.equal(keyAlgorithmOf(keys.privateKey), algorithm);
+    }
+    assert.equal(keyAlgorithmOf(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey), undefined);
+    assert.equal(keyAlgorithmOf(generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey), undefined);
+    assert.equal(keyAlgorithmOf(generateKeyPairSync('ed448').publicKey), undefined);
+  });
 });
