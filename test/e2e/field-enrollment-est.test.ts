@@ -64,6 +64,24 @@ describe('e2e: EST greenfield enrollment with curl and strongSwan pki', () => {
     assert.doesNotMatch(r.stdout, /TLS session ticket:/, 'no session ticket was issued');
   });
 
+  it('central picks its cipher suite (AES-128-GCM) over the client\'s AES-256-first order, yet gives ChaCha20 to a client that puts it first', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const f = deviceFiles(line.stateDir, line.serials[0]);
+    const { port } = new URL(line.centralTlsUrl);
+    const negotiated = (args: string[]): string => {
+      const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-CAfile', root, '-cert', f.birth, '-key', f.key, '-verify_return_error', '-ign_eof', ...args], {
+        input: 'GET /.well-known/est/cacerts HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+        encoding: 'utf8',
+        timeout: 15_000,
+      });
+      assert.match(r.stdout, /HTTP\/1\.1 200/, r.stdout + r.stderr);
+      return /Cipher is (\S+)/.exec(r.stdout)?.[1] ?? `no cipher in: ${r.stdout}`;
+    };
+    assert.equal(negotiated(['-tls1_3', '-ciphersuites', 'TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256']), 'TLS_AES_128_GCM_SHA256');
+    assert.equal(negotiated(['-tls1_3', '-ciphersuites', 'TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256']), 'TLS_CHACHA20_POLY1305_SHA256');
+    assert.equal(negotiated(['-tls1_2', '-cipher', 'ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256']), 'ECDHE-ECDSA-AES128-GCM-SHA256');
+  });
+
   it('curl simpleenroll with the birth certificate issues an operational certificate for the requested key', async () => {
     const f = deviceFiles(dir, line.serials[0]);
     const csr = await newKeyAndCsr(work, 'dev1-op', 'dev-1');

@@ -5,6 +5,7 @@ import { CentralPkiService } from '../ca/central-pki.service.js';
 import { ENGINE_ID, engineKeyUri } from '../../hsm/openssl-engine.js';
 import { toPem } from '../../pki/pem.js';
 import { serveFieldProtocolsFirst } from '../enrollment/field-protocol-routes.js';
+import { CENTRAL_TLS_PROFILE } from './tls-profile.js';
 
 /**
  * Central's HTTPS listener: the same routes as the HTTP one, served with the TLS key in the
@@ -22,7 +23,7 @@ export async function listenHttps(app: INestApplication, config: CentralConfig):
       privateKeyIdentifier: engineKeyUri(config.hsm, keyLabel),
       requestCert: true,
       rejectUnauthorized: false,
-      minVersion: 'TLSv1.2',
+      ...CENTRAL_TLS_PROFILE,
     },
     app.getHttpAdapter().getInstance(),
   );
