@@ -1,8 +1,9 @@
 import { DerError } from '../pki/der/der-reader.js';
 import { ecdsaDerToRaw } from '../pki/ecdsa-signature.js';
-import { softwareVerifier, type SignatureVerifier } from '../pki/signature-verifier.js';
+import { softwareVerifier, spkiVerifier, type SignatureVerifier } from '../pki/signature-verifier.js';
 import type { PublicKeyInfo } from '../pki/spki.js';
 import { HSM_PORT, type EcdsaHash, type HsmPort } from './hsm.port.js';
+import { engineKeyMethodsPreferred } from './openssl-engine.js';
 
 /** Nest token for the verifier a host module provides (central: over its HSM). */
 export const SIGNATURE_VERIFIER = Symbol('SIGNATURE_VERIFIER');
@@ -15,11 +16,19 @@ const isEcdsaHash = (digest: string | null): digest is EcdsaHash => digest === '
  * C_Verify cost less than OpenSSL's key import plus verify (~100 µs against ~150 µs for P-256
  * with SoftHSM2, bench/issuance). Other keys are checked in node:crypto. A signature that is not
  * a well-formed ECDSA-Sig-Value for the curve is simply false.
+ *
+ * Once the process has made the OpenSSL engine serve key methods (a TLS listener with its key in
+ * the token: openssl-engine.ts), OpenSSL imports keys cheaply and node:crypto checks EC
+ * signatures for less than the HSM does; every signature is then checked there.
  */
 export class HsmSignatureVerifier implements SignatureVerifier {
-  constructor(private readonly hsm: HsmPort) {}
+  constructor(
+    private readonly hsm: HsmPort,
+    private readonly cheaperInOpenSsl: () => boolean = engineKeyMethodsPreferred,
+  ) {}
 
   verify(key: PublicKeyInfo, spki: Uint8Array, digest: string | null, data: Uint8Array, signature: Uint8Array): boolean {
+    if (this.cheaperInOpenSsl()) return spkiVerifier.verify(key, spki, digest, data, signature);
     const size = key.algorithm === 'ec-p256' || key.algorithm === 'ec-p384' ? EC_SIZES[key.algorithm] : 0;
     const point = key.ecPoint;
     if (!size || !point || point.length !== 1 + 2 * size || point[0] !== 0x04 || !isEcdsaHash(digest)) {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { constants, setEngine } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { HsmConfig } from './hsm.port.js';
@@ -35,6 +36,28 @@ export function engineConfigText(engineModulePath: string, pkcs11ModulePath: str
     'init = 0',
     '',
   ].join('\n');
+}
+
+/**
+ * Make the engine this process already initialised (a TLS context holds its key) the default for
+ * the key methods it implements (EC, RSA; `ENGINE_METHOD_PKEY_METHS`). Keys that are not in the
+ * token keep OpenSSL's own arithmetic: libp11 hands them back to OpenSSL's methods. What changes is
+ * the path there. OpenSSL 3.0 decodes a public key with its legacy methods only when an engine
+ * implements that key type, and otherwise through the provider decoders, which set themselves up
+ * anew for every key: ~100 µs for each client certificate a TLS handshake receives. Measured on
+ * this machine (docs/performance.md): parsing a certificate 146 → 28 µs, importing an SPKI and
+ * verifying a P-256 signature 247 → 96 µs, mutual-TLS handshakes per CPU-second +15–19%.
+ */
+export function preferEngineKeyMethods(): void {
+  setEngine(ENGINE_ID, constants.ENGINE_METHOD_PKEY_METHS);
+  keyMethodsPreferred = true;
+}
+
+let keyMethodsPreferred = false;
+
+/** Whether this process made the engine the default for key methods (preferEngineKeyMethods). */
+export function engineKeyMethodsPreferred(): boolean {
+  return keyMethodsPreferred;
 }
 
 /** The RFC 7512 URI of a private key by label; the PIN travels inside it and is never logged. */

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { INestApplication } from '@nestjs/common';
 import type { CentralConfig } from '../../config/central-config.js';
 import { CentralPkiService } from '../ca/central-pki.service.js';
-import { ENGINE_ID, engineKeyUri } from '../../hsm/openssl-engine.js';
+import { ENGINE_ID, engineKeyUri, preferEngineKeyMethods } from '../../hsm/openssl-engine.js';
 import { toPem } from '../../pki/pem.js';
 import { serveFieldProtocolsFirst } from '../enrollment/field-protocol-routes.js';
 import { CENTRAL_TLS_PROFILE } from './tls-profile.js';
@@ -27,6 +27,8 @@ export async function listenHttps(app: INestApplication, config: CentralConfig):
     },
     app.getHttpAdapter().getInstance(),
   );
+  // the context above initialised the engine (it holds the TLS key): let it serve key methods too
+  preferEngineKeyMethods();
   serveFieldProtocolsFirst(server, app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

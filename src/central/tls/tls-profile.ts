@@ -8,8 +8,9 @@ import type { SecureContextOptions, TlsOptions } from 'node:tls';
  * AES-128-GCM with SHA-256 leads, ahead of OpenSSL's default AES-256-GCM with SHA-384: it matches
  * the 128-bit strength of the P-256 keys on both ends, and on a server with AES-NI and SHA-NI it
  * is the cheaper suite — SHA-384, which TLS 1.3 then uses for the transcript and every key
- * schedule step, has no instruction of its own. Measured on a Node HTTPS server with central's
- * settings: about 6% more mutual-TLS handshakes per CPU-second.
+ * schedule step, has no instruction of its own. Measured with two Node HTTPS servers with
+ * central's settings on one core at once, requests alternating between them: 1–2% more
+ * mutual-TLS handshakes per CPU-second (docs/performance.md).
  */
 export const CENTRAL_CIPHERS = [
   'TLS_AES_128_GCM_SHA256',

@@ -24,8 +24,9 @@ const GEN: Record<KeyAlgorithm, string[]> = {
 /**
  * A CSR's proof of possession checked in SoftHSM2 (EC keys) or node:crypto (the others), as the
  * station's provisioning path does: same verdicts as the software check, for openssl's CSRs.
+ * The same cases again through the path central takes when its OpenSSL engine serves key methods.
  */
-describe('integration: CSR proof of possession checked through the HSM (SoftHSM2)', () => {
+for (const where of ['in the HSM', 'in OpenSSL from the SPKI (once the engine serves key methods)'] as const) describe(`integration: CSR proof of possession checked ${where} (SoftHSM2)`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'pop-hsm-'));
   let hsm: Pkcs11Hsm;
   let pop: HsmSignatureVerifier;
@@ -33,7 +34,7 @@ describe('integration: CSR proof of possession checked through the HSM (SoftHSM2
   before(async () => {
     const { modulePath } = await ensureSoftHsmToken({ dir: join(dir, 'hsm'), tokenLabel: 'pop', pin: '24681357', soPin: '13572468' });
     hsm = Pkcs11Hsm.open({ modulePath, tokenLabel: 'pop', pin: '24681357' });
-    pop = new HsmSignatureVerifier(hsm);
+    pop = new HsmSignatureVerifier(hsm, () => where !== 'in the HSM');
     for (const alg of KEY_ALGORITHMS) {
       const key = join(dir, `${alg}.pem`);
       execFileSync('openssl', ['genpkey', ...GEN[alg], '-out', key]);
