@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:https';
-import type { INestApplication } from '@nestjs/common';
+import { Logger, type INestApplication } from '@nestjs/common';
 import type { CentralConfig } from '../../config/central-config.js';
 import { CentralPkiService } from '../ca/central-pki.service.js';
 import { ENGINE_ID, engineKeyUri, preferEngineKeyMethods } from '../../hsm/openssl-engine.js';
@@ -27,8 +27,13 @@ export async function listenHttps(app: INestApplication, config: CentralConfig):
     },
     app.getHttpAdapter().getInstance(),
   );
-  // the context above initialised the engine (it holds the TLS key): let it serve key methods too
-  preferEngineKeyMethods();
+  // the context above initialised the engine (it holds the TLS key): let it serve key methods too,
+  // a matter of speed only (docs/decisions/0013-engine-serves-key-methods.md)
+  try {
+    preferEngineKeyMethods();
+  } catch (err) {
+    new Logger('tls').warn(`OpenSSL keeps its provider key methods: ${(err as Error).message}`);
+  }
   serveFieldProtocolsFirst(server, app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
