@@ -44,8 +44,8 @@ const { values } = parseArgs({ options: { devices: { type: 'string', default: '1
 const only = values.only === 'est' || values.only === 'cmp' ? values.only : null;
 const measured = Number(values.devices);
 const warmup = Number(values.warmup);
-const concurrencyArg = Number(values.concurrency);
-for (const [name, n, min] of [['--devices', measured, 1], ['--warmup', warmup, 0], ['--concurrency', concurrencyArg, 1]] as const) {
+const concurrency = Number(values.concurrency);
+for (const [name, n, min] of [['--devices', measured, 1], ['--warmup', warmup, 0], ['--concurrency', concurrency, 1]] as const) {
   if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number of at least ${min}`);
 }
 const cpuCount = availableParallelism();
@@ -65,7 +65,6 @@ const devices = measured + warmup;
 // a jig's simulator holds at most 255 devices (slots 0..254)
 const jigs = Math.max(16, Math.ceil(devices / 250));
 const percentileOf = (samples: Array<{ ms: number }>) => { const v = samples.map((x) => x.ms).sort((a, b) => a - b); return (v[Math.floor(0.99 * v.length)] ?? NaN).toFixed(1); };
-const concurrency = concurrencyArg;
 const dir = mkdtempSync(join(tmpdir(), 'bench-enroll-'));
 
 console.log(`bench/enroll: provisioning ${devices} devices on a real line first (station, simulators, audit sync; ${warmup} of them warm central up)…`);

@@ -33,15 +33,26 @@ describe('integration: the OpenSSL engine serving key methods (libp11, SoftHSM2)
   it('ok keys outside the token sign and verify as before, tampering is caught, certificates parse and check', () => {
     const engine = new URL('../../../src/hsm/openssl-engine.js', import.meta.url).href;
     const verifier = new URL('../../../src/hsm/hsm-signature-verifier.js', import.meta.url).href;
+    const spki = new URL('../../../src/pki/spki.js', import.meta.url).href;
     const script = `
       const { generateKeyPairSync, sign, verify, X509Certificate } = await import('node:crypto');
       const { readFileSync } = await import('node:fs');
       const { preferEngineKeyMethods, engineKeyMethodsPreferred } = await import(${JSON.stringify(engine)});
       const { HsmSignatureVerifier } = await import(${JSON.stringify(verifier)});
+      const { inspectSpki } = await import(${JSON.stringify(spki)});
       const before = engineKeyMethodsPreferred();
       preferEngineKeyMethods();
-      const out = { before, after: engineKeyMethodsPreferred(), viaOpenSsl: new HsmSignatureVerifier({})['cheaperInOpenSsl'](), keys: {} };
+      const out = { before, after: engineKeyMethodsPreferred(), keys: {} };
       const data = Buffer.from('birth certificate');
+      // the HSM-backed verifier now checks in OpenSSL: an HSM that is never asked proves it
+      const untouchedHsm = { verifyEcdsa: () => { throw new Error('the HSM was asked'); } };
+      const pop = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const popSpki = pop.publicKey.export({ type: 'spki', format: 'der' });
+      const popVerifier = new HsmSignatureVerifier(untouchedHsm);
+      out.viaOpenSsl = {
+        good: popVerifier.verify(inspectSpki(popSpki), popSpki, 'sha256', data, sign('sha256', data, pop.privateKey)),
+        tampered: popVerifier.verify(inspectSpki(popSpki), popSpki, 'sha256', Buffer.from('x'), sign('sha256', data, pop.privateKey)),
+      };
       const kinds = { 'ec-p256': ['ec', { namedCurve: 'P-256' }, 'sha256'], 'ec-p384': ['ec', { namedCurve: 'P-384' }, 'sha384'], rsa: ['rsa', { modulusLength: 2048 }, 'sha256'], ed25519: ['ed25519', {}, null] };
       for (const [name, [type, opts, digest]] of Object.entries(kinds)) {
         const { privateKey, publicKey } = generateKeyPairSync(type, opts);
@@ -57,7 +68,7 @@ describe('integration: the OpenSSL engine serving key methods (libp11, SoftHSM2)
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
-    assert.deepEqual({ before: out.before, after: out.after, viaOpenSsl: out.viaOpenSsl }, { before: false, after: true, viaOpenSsl: true });
+    assert.deepEqual({ before: out.before, after: out.after, viaOpenSsl: out.viaOpenSsl }, { before: false, after: true, viaOpenSsl: { good: true, tampered: false } });
     for (const [name, k] of Object.entries(out.keys as Record<string, { good: boolean; tampered: boolean }>)) {
       assert.deepEqual(k, { good: true, tampered: false }, name);
     }
