@@ -27,11 +27,32 @@ export class FakeEnrollmentAuthority implements EnrollmentAuthority {
   readonly revocations: Array<{ target: Buffer; reasonCode: number; requester: RequesterCredentials }> = [];
   /** how many times a "slow" transaction has been answered pending */
   private readonly pendingAnswers = new Map<string, number>();
+  /** set by holdNextEnroll: the next enroll waits for it */
+  private hold?: { entered: () => void; released: Promise<void> };
 
   constructor(private readonly pki: CmpTestPki) {}
 
+  /**
+   * Keep the next enroll call in flight until `release` is called, so a test can send a second
+   * request while the first is certainly being answered. `entered` settles once it is.
+   */
+  holdNextEnroll(): { entered: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let entered!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const enteredPromise = new Promise<void>((resolve) => (entered = resolve));
+    this.hold = { entered, released };
+    return { entered: enteredPromise, release };
+  }
+
   async enroll(request: EnrollmentRequest): Promise<EnrollmentOutcome> {
     this.enrollRequests.push(request);
+    const hold = this.hold;
+    if (hold) {
+      this.hold = undefined;
+      hold.entered();
+      await hold.released;
+    }
     const requester = request.requester.certificate;
     const fromBirth = signedBy(requester, this.pki.orderCa.certificate);
     const fromOperational = signedBy(requester, this.pki.operationalCa.certificate);
