@@ -29,15 +29,8 @@ import { startLine, provisionAll } from '../src/demo/line.js';
 import { freePort, httpJson, waitUntil } from '../src/demo/processes.js';
 import { buildCsr } from '../src/pki/csr-builder.js';
 import { toPem } from '../src/pki/pem.js';
-import { deviceFiles } from '../src/demo/field-clients.js';
-import { peakRssMiB, cpuMs, cmpPost, httpsPost, pinProcess, report, runLoad, type LoadResult } from './enroll-load.js';
-import { createPrivateKey, randomBytes, sign as cryptoSign } from 'node:crypto';
-import { buildCertReqMessages, buildClientMessage } from '../src/pki/cmp/cmp-request-builder.js';
-import { decodePkiMessage } from '../src/pki/cmp/pki-message.js';
-import { OID } from '../src/pki/oids.js';
-import { nullValue } from '../src/pki/der/der-writer.js';
-import { fromPem } from '../src/pki/pem.js';
-import type { Signer } from '../src/pki/signer.js';
+import { peakRssMiB, cpuMs, httpsPost, pinProcess, report, runLoad, type LoadResult } from './enroll-load.js';
+import { prepareEnrollments, sendEnrollment, type PreparedEnrollment } from './enroll-requests.js';
 
 const { values } = parseArgs({ options: { devices: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '8' }, only: { type: 'string' }, warmup: { type: 'string', default: '6000' }, pin: { type: 'boolean', default: false } } });
 // --only est | cmp: every device over one protocol (default: half and half)
@@ -82,43 +75,8 @@ try {
   pinServer(centralPid);
 
   // every device: its birth certificate + key, and a request for a new operational key
-  const work = line.serials.map(async (serial, i) => {
-    const f = deviceFiles(line.stateDir, serial);
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const birthPem = readFileSync(f.birth);
-    const keyPem = readFileSync(f.key);
-    if (only === 'est' || (only === null && i % 2 === 0)) {
-      const csr = Buffer.from(await buildCsr({ privateKey, publicKey, algorithm: 'ec-p256', subject: { serialNumber: serial, commonName: serial } }));
-      // the device's TLS credentials parsed once, not per request (the handshake stays a full one)
-      return { kind: 'est' as const, cert: birthPem, key: keyPem, body: csr, tls: createSecureContext({ ca: root, cert: birthPem, key: keyPem }) };
-    }
-    // CMP ir protected with the birth key, POP with the new key, asking for implicit confirm (RFC 9483 §4.1.1)
-    const signerOf = (k: import('node:crypto').KeyObject, spki: Buffer): Signer => ({ algorithm: 'ec-p256', spki, sign: (d) => cryptoSign('sha256', d, k) });
-    const birthKey = createPrivateKey(keyPem);
-    const birthSpki = Buffer.from(new (await import('node:crypto')).X509Certificate(birthPem).publicKey.export({ format: 'der', type: 'spki' }));
-    const newSpki = publicKey.export({ format: 'der', type: 'spki' });
-    const chain = readFileSync(f.chain, 'utf8');
-    const body = buildClientMessage(
-      { signer: signerOf(birthKey, birthSpki), certificate: fromPem(birthPem.toString()), chain: [fromPem(chain)] },
-      { bodyType: 'ir', transactionId: randomBytes(16), body: buildCertReqMessages({ spki: newSpki, popSigner: signerOf(privateKey, newSpki) }), generalInfo: [{ type: OID.itImplicitConfirm, value: nullValue() }] },
-    );
-    return { kind: 'cmp' as const, cert: birthPem, key: keyPem, body };
-  });
-  const prepared = await Promise.all(work);
-
-  const estUrl = `${line.centralTlsUrl}/.well-known/est/simpleenroll`;
-  const cmpUrl = `${line.centralUrl}/.well-known/cmp`;
-  const ipOk = (answer: Buffer) => {
-    try {
-      return decodePkiMessage(answer).bodyType === 'ip';
-    } catch {
-      return false;
-    }
-  };
-  const enrollOne = (d: (typeof prepared)[number]) => () =>
-    d.kind === 'est'
-      ? httpsPost(estUrl, { body: d.body.toString('base64'), contentType: 'application/pkcs10', secureContext: d.tls })
-      : cmpPost(cmpUrl, d.body, ipOk);
+  const prepared = await prepareEnrollments(line.stateDir, line.serials, root, only);
+  const enrollOne = (d: PreparedEnrollment) => () => sendEnrollment({ tlsUrl: line.centralTlsUrl, httpUrl: line.centralUrl }, d);
   console.log(`warming central up with ${warmup} enrollments, then ${prepared.length - warmup} timed…`);
   const warm = await runLoad(prepared.splice(0, warmup).map(enrollOne), concurrency);
   const warmFailures = warm.samples.filter((x) => x.status !== 200).length;
