@@ -7,8 +7,8 @@
  * same host at the same moment; each one's CPU (all threads, from /proc) per enrollment is read
  * round by round, and their ratio is what the run reports.
  *
- *   npm run bench:enroll-ab -- [--a DIST] [--b DIST] [--a-args "--flag"] [--b-args "--flag"]
- *     [--rounds 4] [--devices 1000] [--warmup 6000] [--concurrency 8] [--only est|cmp] [--state DIR]
+ *   npm run bench:enroll-ab -- [--a DIST] [--b DIST] [--a-args=--flag] [--b-args=--flag]
+ *     [--a-env "NAME=value …"] [--b-env "NAME=value …"] [--rounds 4] [--devices 1000] [--warmup 6000] [--concurrency 8] [--only est|cmp] [--state DIR]
  *
  * DIST is the `dist` folder of a built checkout with its node_modules (this one by default), say
  * a `git worktree` of the commit before a change, built with `npx tsc -p tsconfig.json`.
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     b: { type: 'string', default: here },
     'a-args': { type: 'string', default: '' },
     'b-args': { type: 'string', default: '' },
+    'a-env': { type: 'string', default: '' },
+    'b-env': { type: 'string', default: '' },
     rounds: { type: 'string', default: '4' },
     devices: { type: 'string', default: '1000' },
     warmup: { type: 'string', default: '6000' },
@@ -94,7 +96,7 @@ interface Central {
 }
 
 /** A copy of the line's central (database and HSM token) started from `dist` on its own ports. */
-async function startCentral(name: string, dist: string, nodeArgs: string, lineDir: string): Promise<Central> {
+async function startCentral(name: string, dist: string, nodeArgs: string, envText: string, lineDir: string): Promise<Central> {
   const workDir = mkdtempSync(join(tmpdir(), `enroll-ab-${name}-`));
   cpSync(join(lineDir, 'central'), join(workDir, 'central'), { recursive: true });
   cpSync(join(lineDir, 'hsm'), join(workDir, 'hsm'), { recursive: true });
@@ -111,7 +113,7 @@ async function startCentral(name: string, dist: string, nodeArgs: string, lineDi
     name: `central ${name}`,
     command: process.execPath,
     args: [...nodeArgs.split(' ').filter(Boolean), join(dist, 'src/central/main.js')],
-    env: { SOFTHSM2_CONF: hsmConf, CENTRAL_CONFIG: configPath },
+    env: { ...envOf(envText), SOFTHSM2_CONF: hsmConf, CENTRAL_CONFIG: configPath },
     logFile: join(workDir, 'central.log'),
     readyPattern: /READY central (\S+)/,
   });
@@ -123,6 +125,17 @@ async function startCentral(name: string, dist: string, nodeArgs: string, lineDi
   }
   pinProcess(serverPid, '0');
   return { name, proc, serverPid, urls: { tlsUrl: `https://127.0.0.1:${tlsPort}`, httpUrl: `http://127.0.0.1:${httpPort}` }, workDir };
+}
+
+/** "NAME=value NAME2=value2" as an environment (for LD_PRELOAD, GLIBC_TUNABLES, UV_THREADPOOL_SIZE …). */
+function envOf(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of text.split(' ').filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`--a-env and --b-env take NAME=value pairs, not "${pair}"`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return env;
 }
 
 /** Each device enrolls at both centrals, A first for even ones and B first for odd ones. */
@@ -144,12 +157,12 @@ const centrals: Central[] = [];
 try {
   const state = await provisionedLine(lineDir);
   const prepared = await prepareEnrollments(lineDir, state.serials.slice(0, needed), Buffer.from(state.rootPem), only);
-  const a = await startCentral('A', values.a, values['a-args'], lineDir);
+  const a = await startCentral('A', values.a, values['a-args'], values['a-env'], lineDir);
   centrals.push(a);
-  const b = await startCentral('B', values.b, values['b-args'], lineDir);
+  const b = await startCentral('B', values.b, values['b-args'], values['b-env'], lineDir);
   centrals.push(b);
   pinProcess(process.pid, `1-${availableParallelism() - 1}`);
-  console.log(`A: ${values.a} ${values['a-args']}\nB: ${values.b} ${values['b-args']}`);
+  console.log(`A: ${values['a-env']} ${values.a} ${values['a-args']}\nB: ${values['b-env']} ${values.b} ${values['b-args']}`);
   console.log(`both on CPU 0; warming each up with ${warmup} enrollments, then ${rounds} rounds of ${perRound} at each…`);
   const warm = await enrollAtBoth(a, b, prepared.splice(0, warmup));
   const warmFailed = [...warm.a, ...warm.b].filter((s) => s.status !== 200).length;

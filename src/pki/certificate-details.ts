@@ -41,8 +41,8 @@ export function readCertificateDetails(der: Uint8Array): CertificateDetails {
     const bc = parts.extensions.get(OID.basicConstraints);
     const { ca, pathLen } = bc ? decodeBasicConstraints(bc.value) : { ca: false, pathLen: null };
     const ku = parts.extensions.get(OID.keyUsage);
-    return {
-      ...parts,
+    // onto the parts themselves: a spread would read (and hash) their lazy fingerprint
+    return Object.assign(parts, {
       der: buf,
       serialTlv: Buffer.from(encodingOf(parts.tbs, serial)),
       notBefore,
@@ -51,7 +51,7 @@ export function readCertificateDetails(der: Uint8Array): CertificateDetails {
       pathLen,
       keyUsage: ku ? decodeKeyUsage(ku.value) : null,
       commonName: commonNameOf(parts.subject),
-    };
+    });
   } catch (err) {
     if (err instanceof DerError) throw new CertificateMalformedError(`malformed certificate: ${err.message}`);
     throw err;

@@ -14,7 +14,8 @@ export interface CertificateParts {
   /** extension OID -> { critical, DER value inside the OCTET STRING } */
   extensions: Map<string, { critical: boolean; value: Buffer }>;
   subjectKeyIdentifier: Buffer | null;
-  fingerprint: string;
+  /** SHA-256 of the whole DER, hex; hashed when first read (most readers never ask for it) */
+  readonly fingerprint: string;
 }
 
 /** Split a DER certificate into its parts (RFC 5280 §4.1). Throws CertificateMalformedError. */
@@ -40,6 +41,7 @@ export function readCertificate(der: Uint8Array): CertificateParts {
       }
     }
     const ski = extensions.get(OID.subjectKeyIdentifier);
+    let fingerprint: string | undefined;
     return {
       tbs: Buffer.from(encodingOf(buf, tbsTlv)),
       serialHex: Buffer.from(contentOf(buf, expectTag(buf, serial, TAG.INTEGER, 'serial'))).toString('hex').replace(/^00/, ''),
@@ -48,7 +50,9 @@ export function readCertificate(der: Uint8Array): CertificateParts {
       spki: Buffer.from(encodingOf(buf, spki)),
       extensions,
       subjectKeyIdentifier: ski ? Buffer.from(contentOf(ski.value, readTopLevel(ski.value, 'SKI'))) : null,
-      fingerprint: createHash('sha256').update(buf).digest('hex'),
+      get fingerprint() {
+        return (fingerprint ??= createHash('sha256').update(buf).digest('hex'));
+      },
     };
   } catch (err) {
     if (err instanceof DerError) throw new CertificateMalformedError(`malformed certificate: ${err.message}`);

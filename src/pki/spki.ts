@@ -35,18 +35,18 @@ export function inspectSpki(spki: Uint8Array): PublicKeyInfo & { rsaBits?: numbe
   const algOid = decodeOid(contentOf(spki, expectTag(spki, algOidTlv, TAG.OID, 'algorithm')));
   const bitsContent = contentOf(spki, keyBits);
   if (bitsContent.length < 2 || bitsContent[0] !== 0) throw new DerError('subjectPublicKey: bad BIT STRING');
-  const keyIdentifier = createHash('sha1').update(bitsContent.subarray(1)).digest();
+  const keyBitsOnly = bitsContent.subarray(1);
 
   if (algOid === OID.ecPublicKey) {
     if (!params || params.tag !== TAG.OID) throw new DerError('EC key without a named curve');
     const curve = decodeOid(contentOf(spki, params));
-    const point = bitsContent.subarray(1);
-    const ecPoint = Buffer.from(point);
-    if (curve === OID.prime256v1) return withLazyKey({ algorithm: 'ec-p256', bits: 256, keyIdentifier, ecPoint }, ecKey(spki, point, 'P-256', 32));
-    if (curve === OID.secp384r1) return withLazyKey({ algorithm: 'ec-p384', bits: 384, keyIdentifier, ecPoint }, ecKey(spki, point, 'P-384', 48));
+    const ecPoint = Buffer.from(keyBitsOnly);
+    if (curve === OID.prime256v1) return withLazyKey({ algorithm: 'ec-p256', bits: 256, ecPoint }, ecPoint, ecKey(spki, keyBitsOnly, 'P-256', 32));
+    if (curve === OID.secp384r1) return withLazyKey({ algorithm: 'ec-p384', bits: 384, ecPoint }, ecPoint, ecKey(spki, keyBitsOnly, 'P-384', 48));
     throw new DerError(`unsupported EC curve ${curve}`);
   }
   const key = derKey(spki);
+  const keyIdentifier = sha1(keyBitsOnly);
   if (algOid === OID.ed25519) return { algorithm: 'ed25519', bits: 256, key, keyIdentifier };
   if (algOid === OID.rsaEncryption) {
     const rsaBits = key.asymmetricKeyDetails?.modulusLength ?? 0;
@@ -88,15 +88,24 @@ function ecKey(spki: Uint8Array, point: Uint8Array, crv: NamedCurve, size: numbe
   };
 }
 
-/** The info with `key` imported on first read, once. */
-function withLazyKey(info: Omit<PublicKeyInfo, 'key'>, load: () => KeyObject): PublicKeyInfo {
+const sha1 = (data: Uint8Array): Buffer => createHash('sha1').update(data).digest();
+
+/**
+ * The info with `key` imported and `keyIdentifier` hashed on first read, once: a signature check
+ * needs neither (it imports the DER itself), a certificate being issued needs the identifier.
+ */
+function withLazyKey(info: Omit<PublicKeyInfo, 'key' | 'keyIdentifier'>, keyBits: Buffer, load: () => KeyObject): PublicKeyInfo {
   let key: KeyObject | undefined;
-  return Object.defineProperty(info, 'key', { get: () => (key ??= load()), enumerable: true }) as PublicKeyInfo;
+  let keyIdentifier: Buffer | undefined;
+  return Object.defineProperties(info, {
+    key: { get: () => (key ??= load()), enumerable: true },
+    keyIdentifier: { get: () => (keyIdentifier ??= sha1(keyBits)), enumerable: true },
+  }) as PublicKeyInfo;
 }
 
 /** Key identifier alone (for issuers whose SPKI is trusted already). */
 export function keyIdentifierOf(spki: Uint8Array): Buffer {
   const top = readTlv(spki, 0);
   const [, keyBits] = children(spki, top);
-  return createHash('sha1').update(contentOf(spki, keyBits).subarray(1)).digest();
+  return sha1(contentOf(spki, keyBits).subarray(1));
 }

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { readDeviceIdentity, isSignedBy, isSignedByPrepared, prepareIssuer, type DeviceIdentity, type PreparedIssuer } from '../../pki/device-identity.js';
 import { CertificateMalformedError } from '../../pki/pki.errors.js';
@@ -24,8 +23,8 @@ export type Credential =
  */
 @Injectable()
 export class CredentialClassifier {
-  /** Order CA certificates already checked against the brand root, by fingerprint, with their keys decoded */
-  private readonly trustedOrderCas = new Map<string, PreparedIssuer>();
+  /** each order's Order CA certificate once checked against the brand root, with its key decoded */
+  private readonly orderCas = new Map<string, { certificate: Buffer; issuer: PreparedIssuer }>();
   private operationalCa: PreparedIssuer | null = null;
   /** orders whose Order CA is issued: their terms no longer change, so one read per process */
   private readonly orders = new Map<string, ProductionOrderEntity>();
@@ -56,6 +55,12 @@ export class CredentialClassifier {
     return { kind: 'operational', identity, certificate };
   }
 
+  /** The order's Order CA as checked before, if it is still the certificate the order names. */
+  private orderCaOf(order: ProductionOrderEntity): PreparedIssuer | undefined {
+    const known = this.orderCas.get(order.orderId);
+    return known && order.orderCaCertificate && known.certificate.equals(order.orderCaCertificate) ? known.issuer : undefined;
+  }
+
   private async birth(identity: DeviceIdentity, now: Date): Promise<Credential> {
     const orderId = identity.orderId!;
     const deviceSerial = identity.deviceSerial;
@@ -63,14 +68,13 @@ export class CredentialClassifier {
     const order = this.orders.get(orderId) ?? (await this.ds.getRepository(ProductionOrderEntity).findOneBy({ orderId }));
     if (order?.orderCaCertificate) this.orders.set(orderId, order);
     if (!order?.orderCaCertificate) throw new EnrollmentRefusal('bad-chain', `order ${orderId} has no Order CA known to central`, context);
-    const orderCaId = createHash('sha256').update(order.orderCaCertificate).digest('hex');
-    let orderCa = this.trustedOrderCas.get(orderCaId);
+    let orderCa = this.orderCaOf(order);
     if (!orderCa) {
       if (!isSignedBy(order.orderCaCertificate, this.pki.rootCertificate())) {
         throw new EnrollmentRefusal('bad-chain', `the Order CA of order ${orderId} does not chain to the brand root`, context);
       }
       orderCa = prepareIssuer(order.orderCaCertificate);
-      this.trustedOrderCas.set(orderCaId, orderCa);
+      this.orderCas.set(orderId, { certificate: order.orderCaCertificate, issuer: orderCa });
     }
     if (!isSignedByPrepared(identity.details.der, orderCa)) {
       throw new EnrollmentRefusal('bad-chain', `the birth certificate is not signed by the Order CA of order ${orderId}`, context);

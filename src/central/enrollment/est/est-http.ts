@@ -48,14 +48,26 @@ export function tlsClientCredentials(req: IncomingMessage): RequesterCredentials
   // JavaScript object for every certificate of the chain
   const leaf = socket.getPeerX509Certificate();
   if (!leaf) return null;
+  const certificate = leaf.raw;
+  let extra: Buffer[] | undefined;
+  // the chain is read when asked for: a birth certificate is judged against the Order CA on record
+  return {
+    certificate,
+    get extraCertificates() {
+      return (extra ??= chainAfter(leaf, certificate));
+    },
+  };
+}
+
+function chainAfter(leaf: X509Certificate, leafDer: Buffer): Buffer[] {
   const extra: Buffer[] = [];
   let cur: X509Certificate | undefined = leaf.issuerCertificate;
-  while (cur && extra.length < 8 && !cur.raw.equals(leaf.raw)) {
+  while (cur && extra.length < 8 && !cur.raw.equals(leafDer)) {
     extra.push(cur.raw);
     if (cur.issuerCertificate?.raw.equals(cur.raw)) break;
     cur = cur.issuerCertificate;
   }
-  return { certificate: leaf.raw, extraCertificates: extra };
+  return extra;
 }
 
 export const isTls = (req: IncomingMessage): boolean => Boolean((req.socket as TLSSocket).encrypted);
