@@ -20,10 +20,9 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { provisionAll, startLine } from '../src/demo/line.js';
-import { freePort, httpJson, startProcess, waitUntil, type RunningProcess } from '../src/demo/processes.js';
+import { freePort, httpJson, startProcess, type RunningProcess } from '../src/demo/processes.js';
 import { cpuMs, pinProcess, runLoad, type Sample } from './enroll-load.js';
-import { prepareEnrollments, sendEnrollment, type PreparedEnrollment } from './enroll-requests.js';
+import { auditedLine, onlyProtocol, prepareEnrollments, sendEnrollment, type PreparedEnrollment } from './enroll-requests.js';
 
 const here = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -42,7 +41,7 @@ const { values } = parseArgs({
     state: { type: 'string' },
   },
 });
-const only = values.only === 'est' || values.only === 'cmp' ? values.only : null;
+const only = onlyProtocol(values.only);
 const [rounds, perRound, warmup, concurrency] = (['rounds', 'devices', 'warmup', 'concurrency'] as const).map((name) => {
   const n = Number(values[name]);
   if (!Number.isInteger(n) || n < (name === 'warmup' ? 0 : 1)) throw new Error(`--${name} must be a whole number of at least ${name === 'warmup' ? 0 : 1}`);
@@ -53,6 +52,8 @@ for (const dist of [values.a, values.b]) {
 }
 if (availableParallelism() < 2) throw new Error('enroll-ab needs 2 or more CPUs: one for both centrals, the rest for the load');
 const needed = warmup + rounds * perRound;
+// read before anything starts, so a mistyped pair stops the run at once
+const [envA, envB] = [envOf(values['a-env']), envOf(values['b-env'])];
 
 interface LineState {
   serials: string[];
@@ -67,14 +68,8 @@ async function provisionedLine(dir: string): Promise<LineState> {
     if (state.serials.length >= needed) return state;
   }
   console.log(`provisioning ${needed} devices on a real line (station, simulators, audit sync)…`);
-  const jigs = Math.max(16, Math.ceil(needed / 250));
-  const line = await startLine({ stateDir: dir, devices: needed, jigs, stationSettings: { auditSyncIntervalMs: 300 } });
+  const line = await auditedLine(dir, needed, 900_000);
   try {
-    await provisionAll(line, jigs, needed, 900_000);
-    await waitUntil('audit sync', async () => {
-      const s = await httpJson<{ sync: { unsynced: number; ackedSeq: number } }>('GET', `${line.stationUrl}/api/audit`, undefined, line.operatorToken);
-      return s.sync.unsynced === 0 && s.sync.ackedSeq > 0 ? true : undefined;
-    }, 600_000, 500);
     const { pem } = await httpJson<{ pem: string }>('GET', `${line.centralUrl}/api/pki/root`);
     const state = { serials: line.serials, rootPem: pem };
     await line.stop();
@@ -96,7 +91,7 @@ interface Central {
 }
 
 /** A copy of the line's central (database and HSM token) started from `dist` on its own ports. */
-async function startCentral(name: string, dist: string, nodeArgs: string, envText: string, lineDir: string): Promise<Central> {
+async function startCentral(name: string, dist: string, nodeArgs: string, env: Record<string, string>, lineDir: string): Promise<Central> {
   const workDir = mkdtempSync(join(tmpdir(), `enroll-ab-${name}-`));
   cpSync(join(lineDir, 'central'), join(workDir, 'central'), { recursive: true });
   cpSync(join(lineDir, 'hsm'), join(workDir, 'hsm'), { recursive: true });
@@ -113,9 +108,12 @@ async function startCentral(name: string, dist: string, nodeArgs: string, envTex
     name: `central ${name}`,
     command: process.execPath,
     args: [...nodeArgs.split(' ').filter(Boolean), join(dist, 'src/central/main.js')],
-    env: { ...envOf(envText), SOFTHSM2_CONF: hsmConf, CENTRAL_CONFIG: configPath },
+    env: { ...env, SOFTHSM2_CONF: hsmConf, CENTRAL_CONFIG: configPath },
     logFile: join(workDir, 'central.log'),
     readyPattern: /READY central (\S+)/,
+  }).catch((err: unknown) => {
+    rmSync(workDir, { recursive: true, force: true });
+    throw err;
   });
   let serverPid = proc.pid;
   try {
@@ -157,9 +155,9 @@ const centrals: Central[] = [];
 try {
   const state = await provisionedLine(lineDir);
   const prepared = await prepareEnrollments(lineDir, state.serials.slice(0, needed), Buffer.from(state.rootPem), only);
-  const a = await startCentral('A', values.a, values['a-args'], values['a-env'], lineDir);
+  const a = await startCentral('A', values.a, values['a-args'], envA, lineDir);
   centrals.push(a);
-  const b = await startCentral('B', values.b, values['b-args'], values['b-env'], lineDir);
+  const b = await startCentral('B', values.b, values['b-args'], envB, lineDir);
   centrals.push(b);
   pinProcess(process.pid, `1-${availableParallelism() - 1}`);
   console.log(`A: ${values['a-env']} ${values.a} ${values['a-args']}\nB: ${values['b-env']} ${values.b} ${values['b-args']}`);

@@ -8,6 +8,8 @@ import { createPrivateKey, generateKeyPairSync, randomBytes, sign as cryptoSign,
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { deviceFiles } from '../src/demo/field-clients.js';
+import { provisionAll, startLine, type RunningLine } from '../src/demo/line.js';
+import { httpJson, waitUntil } from '../src/demo/processes.js';
 import { buildCsr } from '../src/pki/csr-builder.js';
 import { buildCertReqMessages, buildClientMessage } from '../src/pki/cmp/cmp-request-builder.js';
 import { decodePkiMessage } from '../src/pki/cmp/pki-message.js';
@@ -16,6 +18,34 @@ import { nullValue } from '../src/pki/der/der-writer.js';
 import { fromPem } from '../src/pki/pem.js';
 import type { Signer } from '../src/pki/signer.js';
 import { cmpPost, httpsPost, type Sample } from './enroll-load.js';
+
+/** `--only est|cmp`: every device over one protocol; absent: half and half. Anything else is refused. */
+export function onlyProtocol(value: string | undefined): 'est' | 'cmp' | null {
+  if (value === undefined) return null;
+  if (value === 'est' || value === 'cmp') return value;
+  throw new Error(`--only must be est or cmp, not "${value}"`);
+}
+
+/**
+ * A line in `stateDir` with `devices` devices provisioned (a jig's simulator holds at most 255)
+ * and every one of them on central's audit record, so central will enroll them. The line's
+ * processes are left running; the caller stops them.
+ */
+export async function auditedLine(stateDir: string, devices: number, timeoutMs: number): Promise<RunningLine> {
+  const jigs = Math.max(16, Math.ceil(devices / 250));
+  const line = await startLine({ stateDir, devices, jigs, stationSettings: { auditSyncIntervalMs: 300 } });
+  try {
+    await provisionAll(line, jigs, devices, timeoutMs);
+    await waitUntil('audit sync', async () => {
+      const s = await httpJson<{ sync: { unsynced: number; ackedSeq: number } }>('GET', `${line.stationUrl}/api/audit`, undefined, line.operatorToken);
+      return s.sync.unsynced === 0 && s.sync.ackedSeq > 0 ? true : undefined;
+    }, timeoutMs, 500);
+    return line;
+  } catch (err) {
+    await line.stop();
+    throw err;
+  }
+}
 
 export type PreparedEnrollment =
   | { kind: 'est'; cert: Buffer; key: Buffer; body: Buffer; tls: SecureContext }

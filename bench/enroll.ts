@@ -25,16 +25,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateKeyPairSync } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
-import { startLine, provisionAll } from '../src/demo/line.js';
 import { freePort, httpJson, waitUntil } from '../src/demo/processes.js';
 import { buildCsr } from '../src/pki/csr-builder.js';
 import { toPem } from '../src/pki/pem.js';
 import { peakRssMiB, cpuMs, httpsPost, pinProcess, report, runLoad, type LoadResult } from './enroll-load.js';
-import { prepareEnrollments, sendEnrollment, type PreparedEnrollment } from './enroll-requests.js';
+import { auditedLine, onlyProtocol, prepareEnrollments, sendEnrollment, type PreparedEnrollment } from './enroll-requests.js';
 
 const { values } = parseArgs({ options: { devices: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '8' }, only: { type: 'string' }, warmup: { type: 'string', default: '6000' }, pin: { type: 'boolean', default: false } } });
-// --only est | cmp: every device over one protocol (default: half and half)
-const only = values.only === 'est' || values.only === 'cmp' ? values.only : null;
+const only = onlyProtocol(values.only);
 const measured = Number(values.devices);
 const warmup = Number(values.warmup);
 const concurrency = Number(values.concurrency);
@@ -55,19 +53,12 @@ const pinServer = (pid: number): void => {
   generatorPinned = true;
 };
 const devices = measured + warmup;
-// a jig's simulator holds at most 255 devices (slots 0..254)
-const jigs = Math.max(16, Math.ceil(devices / 250));
 const percentileOf = (samples: Array<{ ms: number }>) => { const v = samples.map((x) => x.ms).sort((a, b) => a - b); return (v[Math.floor(0.99 * v.length)] ?? NaN).toFixed(1); };
 const dir = mkdtempSync(join(tmpdir(), 'bench-enroll-'));
 
 console.log(`bench/enroll: provisioning ${devices} devices on a real line first (station, simulators, audit sync; ${warmup} of them warm central up)…`);
-const line = await startLine({ stateDir: dir, devices, jigs, stationSettings: { auditSyncIntervalMs: 300 } });
+const line = await auditedLine(dir, devices, 600_000);
 try {
-  await provisionAll(line, jigs, devices, 600_000);
-  await waitUntil('audit sync', async () => {
-    const s = await httpJson<{ sync: { unsynced: number; ackedSeq: number } }>('GET', `${line.stationUrl}/api/audit`, undefined, line.operatorToken);
-    return s.sync.unsynced === 0 && s.sync.ackedSeq > 0 ? true : undefined;
-  }, 300_000, 500);
   console.log('line done: every device provisioned and on central\'s audit record; preparing the requests…');
   // the station, simulators and Redis stay up but idle; central is the server under test
   const root = Buffer.from((await httpJson<{ pem: string }>('GET', `${line.centralUrl}/api/pki/root`)).pem);
