@@ -11,11 +11,21 @@ export interface SqlStatement {
   params: readonly unknown[];
 }
 
-interface Pending {
-  script: string;
-  resolve: () => void;
-  reject: (err: unknown) => void;
+/**
+ * A unit written by ONE statement: a row inserted into a view whose INSTEAD OF trigger makes the
+ * unit's writes (docs/decisions/0014-greenfield-enrollment-unit.md). On SQLite its INSERT is
+ * prepared once per number of rows and its values are bound, not written as literals: no parse
+ * and no plan per unit, the triggers' included.
+ */
+export interface ViewRow {
+  view: string;
+  columns: readonly string[];
+  values: readonly unknown[];
 }
+
+type Pending = { resolve: () => void; reject: (err: unknown) => void } & ({ script: string; row?: undefined } | { row: ViewRow; script?: undefined });
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 /** Units in one transaction at most: bounds the script's size and one batch's latency. */
 const MAX_UNITS_PER_BATCH = 64;
@@ -34,6 +44,9 @@ const MAX_UNITS_PER_BATCH = 64;
  * rolled back and its units are committed one by one, so each caller learns its own outcome and
  * the others still commit. A promise resolves only after COMMIT returned (synchronous=FULL).
  *
+ * A unit may also be one row into a view (ViewRow, commitRow): rows of one view in a batch go
+ * as one multi-row INSERT, prepared once per number of rows, in the same single transaction.
+ *
  * On PostgreSQL each unit is its own transaction on a pooled connection (the database
  * arbitrates between units and between central nodes), with bound parameters.
  */
@@ -43,6 +56,8 @@ export class BatchCommitter implements OnModuleDestroy {
   /** set while a flush loop runs; cleared by the loop itself in the same turn it sees the queue empty */
   private flushing = false;
   private readonly idle: Array<() => void> = [];
+  /** prepared multi-row INSERTs into views, by view, columns and number of rows */
+  private readonly statements = new Map<string, sqlite3.Statement>();
 
   constructor(
     private readonly ds: DataSource,
@@ -61,14 +76,37 @@ export class BatchCommitter implements OnModuleDestroy {
     } catch (err) {
       return Promise.reject(err);
     }
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ script, resolve, reject });
-      if (!this.flushing) void this.flush();
-    });
+    return this.enqueue({ script });
+  }
+
+  /** One row into a view, as its own unit: it commits, with its trigger's writes, or fails alone. */
+  commitRow(row: ViewRow): Promise<void> {
+    let values: unknown[];
+    try {
+      values = checkedRow(row);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this.ds.options.type !== 'sqlite') {
+      return this.writes.run(async () => {
+        await this.ds.query(dialectSql(insertInto(row, 1)), values);
+      });
+    }
+    return this.enqueue({ row: { ...row, values } });
   }
 
   async onModuleDestroy(): Promise<void> {
     if (this.flushing) await new Promise<void>((resolve) => this.idle.push(resolve));
+    const open = [...this.statements.values()];
+    this.statements.clear();
+    await Promise.all(open.map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
+  }
+
+  private enqueue(unit: { script: string } | { row: ViewRow }): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ ...unit, resolve, reject } as Pending);
+      if (!this.flushing) void this.flush();
+    });
   }
 
   private async flush(): Promise<void> {
@@ -83,7 +121,7 @@ export class BatchCommitter implements OnModuleDestroy {
 
   private async commitBatch(batch: Pending[]): Promise<void> {
     try {
-      await this.exec(`BEGIN IMMEDIATE;\n${batch.map((p) => p.script).join('')}COMMIT;`);
+      await this.commitTogether(batch);
       for (const p of batch) p.resolve();
       return;
     } catch (err) {
@@ -96,7 +134,7 @@ export class BatchCommitter implements OnModuleDestroy {
     // someone's unit was refused: find whose, committing each alone
     for (const p of batch) {
       try {
-        await this.exec(`BEGIN IMMEDIATE;\n${p.script}COMMIT;`);
+        await this.commitTogether([p]);
         p.resolve();
       } catch (err) {
         await this.rollback();
@@ -105,13 +143,80 @@ export class BatchCommitter implements OnModuleDestroy {
     }
   }
 
+  /**
+   * Units in ONE transaction, one fsync. Rows of a single view and nothing else are one INSERT,
+   * which SQLite makes its own transaction; otherwise BEGIN IMMEDIATE, each view's INSERT, then
+   * the scripts and COMMIT.
+   */
+  private async commitTogether(units: Pending[]): Promise<void> {
+    const rows = new Map<string, ViewRow[]>();
+    let scripts = '';
+    for (const p of units) {
+      if (p.script !== undefined) {
+        scripts += p.script;
+        continue;
+      }
+      const key = `${p.row.view}(${p.row.columns.join(',')})`;
+      const group = rows.get(key);
+      if (group) group.push(p.row);
+      else rows.set(key, [p.row]);
+    }
+    if (!scripts && rows.size === 1) {
+      await this.insertRows([...rows.values()][0]);
+      return;
+    }
+    await this.exec('BEGIN IMMEDIATE');
+    for (const group of rows.values()) await this.insertRows(group);
+    await this.exec(`${scripts}COMMIT;`);
+  }
+
+  private insertRows(rows: ViewRow[]): Promise<void> {
+    const key = `${rows[0].view}(${rows[0].columns.join(',')})x${rows.length}`;
+    let statement = this.statements.get(key);
+    if (!statement) {
+      statement = this.connection().prepare(insertInto(rows[0], rows.length));
+      this.statements.set(key, statement);
+    }
+    const prepared = statement;
+    const values = rows.flatMap((r) => r.values);
+    return new Promise((resolve, reject) => prepared.run(values, (err: Error | null) => (err ? reject(err) : resolve())));
+  }
+
   /** After a failed statement SQLite keeps the transaction open; after a failed COMMIT it may not. */
   private async rollback(): Promise<void> {
     await this.exec('ROLLBACK').catch(() => undefined);
   }
 
   private exec(script: string): Promise<void> {
-    const db = (this.ds.driver as unknown as { databaseConnection: sqlite3.Database }).databaseConnection;
+    const db = this.connection();
     return new Promise((resolve, reject) => db.exec(script, (err) => (err ? reject(err) : resolve())));
   }
+
+  private connection(): sqlite3.Database {
+    return (this.ds.driver as unknown as { databaseConnection: sqlite3.Database }).databaseConnection;
+  }
+}
+
+/** `INSERT INTO view (columns) VALUES (?, …), …` for `count` rows, in the SQLite spelling. */
+function insertInto(row: ViewRow, count: number): string {
+  const placeholders = `(${row.columns.map(() => '?').join(', ')})`;
+  return `INSERT INTO ${row.view} (${row.columns.join(', ')}) VALUES ${Array.from({ length: count }, () => placeholders).join(', ')}`;
+}
+
+/**
+ * A row's values as both drivers bind them exactly: text, finite numbers, bytes (as a Buffer), NULL.
+ * Names are the code's own, checked anyway since they are written into the statement.
+ */
+function checkedRow(row: ViewRow): unknown[] {
+  for (const name of [row.view, ...row.columns]) {
+    if (!IDENTIFIER.test(name)) throw new TypeError(`not a plain SQL name: ${JSON.stringify(name)}`);
+  }
+  if (row.values.length !== row.columns.length) throw new TypeError(`${row.columns.length} columns of ${row.view} given ${row.values.length} values`);
+  return row.values.map((value) => {
+    if (value === null || value === undefined) return null;
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    if (value instanceof Uint8Array) return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    throw new TypeError(`a ${typeof value === 'number' ? String(value) : typeof value} cannot be bound into ${row.view}`);
+  });
 }

@@ -6,6 +6,7 @@ import { CentralCmpTransactions1763900000031 } from '../enrollment/cmp/cmp-trans
 import { CentralUsersAndConsole1763900000050 } from '../auth/central-users.migration.js';
 import { CentralEnrolledWithinQuota1763900000060 } from '../enrollment/enrolled-quota.migration.js';
 import { CentralEnrollsAuditedUnrevoked1763900000070 } from '../enrollment/known-device.migration.js';
+import { CentralGreenfieldEnrollmentUnit1763900000080 } from '../enrollment/greenfield-enrollment-unit.migration.js';
 
 export class CentralInitial1763900000001 implements MigrationInterface {
   name = 'CentralInitial1763900000001';
@@ -62,4 +63,4 @@ export class CentralAuditIngest1763900000008 implements MigrationInterface {
   }
 }
 
-export const CENTRAL_MIGRATIONS = [CentralInitial1763900000001, CentralOrderGrant1763900000003, CentralAuditIngest1763900000008, CentralEnrollment1763900000010, CentralCmpTransactions1763900000031, CentralValidationAuthority1763900000040, CentralUsersAndConsole1763900000050, CentralEnrolledWithinQuota1763900000060, CentralEnrollsAuditedUnrevoked1763900000070];
+export const CENTRAL_MIGRATIONS = [CentralInitial1763900000001, CentralOrderGrant1763900000003, CentralAuditIngest1763900000008, CentralEnrollment1763900000010, CentralCmpTransactions1763900000031, CentralValidationAuthority1763900000040, CentralUsersAndConsole1763900000050, CentralEnrolledWithinQuota1763900000060, CentralEnrollsAuditedUnrevoked1763900000070, CentralGreenfieldEnrollmentUnit1763900000080];

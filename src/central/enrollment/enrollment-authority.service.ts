@@ -6,6 +6,7 @@ import { WriteSerializer } from '../../common/write-serializer.js';
 import { BatchCommitter, type SqlStatement } from '../../common/batch-committer.js';
 import { PreparedReads } from '../../common/prepared-reads.js';
 import { isEnrollmentRuleRefusal } from './known-device.migration.js';
+import { greenfieldEnrollmentRow } from './greenfield-enrollment-unit.migration.js';
 import { serialInRange } from '../../common/serial-range.js';
 import { sql } from '../../common/database-dialect.js';
 import { inspectSpki } from '../../pki/spki.js';
@@ -145,19 +146,24 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
     }
     const keyHash = sha256(req.spki);
     const issued = this.issue(req, { orderId: order.orderId, productModel: order.productModel, deviceSerial, hardwareModule: c.identity.hardwareModule }, keyHash, now);
-    // counted, recorded and enrolled in one unit
-    const unit: SqlStatement[] = [
-      { sql: 'UPDATE production_order SET enrolled = enrolled + 1 WHERE order_id = ?', params: [order.orderId] },
-      issued.insert,
-      {
-        sql: 'INSERT INTO device_enrollment (order_id, device_serial, birth_fingerprint, key_hash, certificate_serial, protocol, enrolled_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        params: [order.orderId, deviceSerial, birthFingerprint, keyHash, issued.outcome.serialHex, req.protocol, now.toISOString()],
-      },
-      this.event(req, 'issued', null, `operational certificate ${issued.outcome.serialHex} issued`, ctx, birthFingerprint, now),
-    ];
+    // counted, recorded and enrolled in one unit: one row through the view that writes them
+    const unit = greenfieldEnrollmentRow({
+      orderId: order.orderId,
+      deviceSerial,
+      birthFingerprint,
+      keyHash,
+      certificateSerial: issued.outcome.serialHex,
+      certificate: issued.outcome.certificate,
+      notAfter: issued.record.notAfter,
+      enrolledAt: now.toISOString(),
+      protocol: req.protocol,
+      operation: req.operation,
+      confirmation: issued.record.confirmation,
+      message: `operational certificate ${issued.outcome.serialHex} issued`,
+    });
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.committer.commit(unit);
+        await this.committer.commitRow(unit);
         return issued.outcome;
       } catch (err) {
         if (!isEnrollmentRuleRefusal(err)) throw err;
@@ -249,13 +255,13 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
     return issued.outcome;
   }
 
-  /** The operational certificate built and signed, with the statement that records it. */
+  /** The operational certificate built and signed, with what its record holds and the statement that writes it alone. */
   private issue(
     req: CheckedRequest,
     device: { orderId: string; productModel: string; deviceSerial: string; hardwareModule: { hwType: string; hwSerial: string } | null },
     keyHash: string,
     now: Date,
-  ): { outcome: Extract<EnrollmentOutcome, { status: 'issued' }>; insert: SqlStatement } {
+  ): { outcome: Extract<EnrollmentOutcome, { status: 'issued' }>; record: { notAfter: string; confirmation: 'pending' | 'accepted' }; insert: SqlStatement } {
     const settings = this.config.enrollment;
     const product = settings.products.find((p) => p.model === device.productModel);
     const validityDays = product?.validityDays ?? settings.validityDays;
@@ -275,12 +281,16 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
       keyAlgorithm: req.keyAlgorithm,
     });
     const serialHex = normalizeSerialHex(Buffer.from(serial).toString('hex'));
+    const record = {
+      notAfter: new Date(notBefore.getTime() + validityDays * DAY_MS).toISOString(),
+      confirmation: req.protocol === 'cmp' && !req.confirmed ? ('pending' as const) : ('accepted' as const),
+    };
     const insert: SqlStatement = {
       sql: `INSERT INTO operational_certificate (serial_hex, ca_name, order_id, device_serial, key_hash, certificate, not_after, issued_at, protocol, confirmation)
         VALUES (?, 'operational-ca', ?, ?, ?, ?, ?, ?, ?, ?)`,
-      params: [serialHex, device.orderId, device.deviceSerial, keyHash, certificate, new Date(notBefore.getTime() + validityDays * DAY_MS).toISOString(), now.toISOString(), req.protocol, req.protocol === 'cmp' && !req.confirmed ? 'pending' : 'accepted'],
+      params: [serialHex, device.orderId, device.deviceSerial, keyHash, certificate, record.notAfter, now.toISOString(), req.protocol, record.confirmation],
     };
-    return { outcome: { status: 'issued', certificate, serialHex, chain: this.caCertificates().chain }, insert };
+    return { outcome: { status: 'issued', certificate, serialHex, chain: this.caCertificates().chain }, record, insert };
   }
 
   async confirm(serialHex: string, accepted: boolean, reason?: string, options: { evenIfAccepted?: boolean } = {}): Promise<void> {

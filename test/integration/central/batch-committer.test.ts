@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { openSqlite } from '../../../src/common/sqlite-database.js';
 import { WriteSerializer } from '../../../src/common/write-serializer.js';
-import { BatchCommitter, type SqlStatement } from '../../../src/common/batch-committer.js';
+import { BatchCommitter, type SqlStatement, type ViewRow } from '../../../src/common/batch-committer.js';
 import { isUniqueViolation } from '../../../src/common/database-dialect.js';
 
 describe('batch committer: group commit of write units on SQLite (node-sqlite3, real file)', () => {
@@ -24,6 +24,12 @@ describe('batch committer: group commit of write units on SQLite (node-sqlite3, 
     ds = await openSqlite(join(dir, 'db.sqlite'), [], []);
     await ds.query('CREATE TABLE item (k TEXT PRIMARY KEY, text TEXT NOT NULL, bytes BLOB NOT NULL, n REAL NOT NULL)');
     await ds.query('CREATE TABLE item_log (k TEXT PRIMARY KEY, note TEXT NOT NULL)');
+    // a unit written through a view, as the greenfield enrollment is (decision 0014)
+    await ds.query('CREATE VIEW item_unit AS SELECT NULL AS k, NULL AS text, NULL AS bytes, NULL AS note WHERE 0');
+    await ds.query(`CREATE TRIGGER item_unit_write INSTEAD OF INSERT ON item_unit BEGIN
+      INSERT INTO item_log (k, note) VALUES (NEW.k, NEW.note);
+      INSERT INTO item (k, text, bytes, n) VALUES (NEW.k, NEW.text, NEW.bytes, 2.5);
+    END`);
     const writes = new WriteSerializer(ds);
     committer = new BatchCommitter(ds, writes);
   });
@@ -66,6 +72,49 @@ describe('batch committer: group commit of write units on SQLite (node-sqlite3, 
     await assert.rejects(committer.commit([{ sql: 'INSERT INTO item_log (k, note) VALUES (?, ?)', params: ['c2'] }]), /placeholders/);
     const keys = (await rows('item_log')).map((r) => r.k);
     assert.ok(!keys.includes('c1') && !keys.includes('c2'));
+  });
+
+  const row = (k: string, text: string, bytes: Buffer, note = `row ${k}`): ViewRow => ({ view: 'item_unit', columns: ['k', 'text', 'bytes', 'note'], values: [k, text, bytes, note] });
+
+  it('ok commits rows into a view arriving together, every value read back exactly, beside script units in one batch', async () => {
+    const awkward = ["it's", 'quote " and ; -- comment', 'Grüße ✓', "'); DROP TABLE item; --", '?'];
+    const units = Array.from({ length: 30 }, (_, i) => `r${String(i).padStart(2, '0')}`);
+    await Promise.all(units.map((k, i) => (i % 3 === 2
+      ? committer.commit(unit(k, awkward[i % awkward.length], Buffer.from([i, 1])))
+      : committer.commitRow(row(k, awkward[i % awkward.length], Buffer.from([i, 0, 255, 39]))))));
+    const items = (await rows('item')).filter((r) => String(r.k).startsWith('r'));
+    assert.equal(items.length, 30);
+    items.forEach((r, i) => {
+      assert.equal(r.text, awkward[i % awkward.length]);
+      assert.deepEqual(Buffer.from(r.bytes as Uint8Array), i % 3 === 2 ? Buffer.from([i, 1]) : Buffer.from([i, 0, 255, 39]));
+      assert.equal(r.n, i % 3 === 2 ? 1.5 : 2.5, 'script units and rows each wrote their own');
+    });
+    assert.equal((await rows('item_log')).filter((r) => String(r.k).startsWith('r')).length, 30);
+  });
+
+  it('a refused row fails alone and leaves none of its trigger\'s writes; the others in its batch commit', async () => {
+    // the duplicate's item_log row is new, its item row is not: a half-written unit would show
+    const outcomes = await Promise.allSettled([
+      committer.commitRow(row('s1', 'x', Buffer.alloc(1))),
+      committer.commitRow(row('r00', 'duplicate', Buffer.alloc(1), 'must not stay')),
+      committer.commit(unit('s2', 'y', Buffer.alloc(1))),
+      committer.commitRow(row('s3', 'z', Buffer.alloc(1))),
+    ]);
+    assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    assert.ok(outcomes[1].status === 'rejected' && isUniqueViolation(outcomes[1].reason), 'the caller learns it was the primary key');
+    const logs = await rows('item_log');
+    assert.deepEqual(['s1', 's2', 's3'].filter((k) => logs.some((r) => r.k === k)), ['s1', 's2', 's3']);
+    assert.ok(!logs.some((r) => r.note === 'must not stay'), 'the refused row left nothing behind');
+    assert.equal((await rows('item')).find((r) => r.k === 'r00')?.text, "it's", 'the first r00 is untouched');
+  });
+
+  it('refuses a row it cannot bind exactly, or whose names are not plain, before anything is written', async () => {
+    const before = (await rows('item_log')).length;
+    await assert.rejects(committer.commitRow({ ...row('t1', 'x', Buffer.alloc(1)), values: ['t1', 'x', Buffer.alloc(1), { note: 1 }] }), /cannot be bound/);
+    await assert.rejects(committer.commitRow({ ...row('t2', 'x', Buffer.alloc(1)), values: ['t2', 'x', Buffer.alloc(1), Number.NaN] }), /NaN cannot be bound/);
+    await assert.rejects(committer.commitRow({ ...row('t3', 'x', Buffer.alloc(1)), values: ['t3', 'x'] }), /4 columns of item_unit given 2 values/);
+    await assert.rejects(committer.commitRow({ ...row('t4', 'x', Buffer.alloc(1)), view: 'item_unit; DROP TABLE item' }), /not a plain SQL name/);
+    assert.equal((await rows('item_log')).length, before);
   });
 
   it('keeps working after a refusal: the connection is not left inside a transaction', async () => {
