@@ -1,9 +1,9 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type sqlite3 from 'sqlite3';
 import { sql as dialectSql } from './database-dialect.js';
 import { bindSqlite } from './sqlite-literal.js';
 import { WriteSerializer } from './write-serializer.js';
+import { SqliteStatements, sqliteConnection } from './sqlite-statements.js';
 
 /** One statement in the SQLite spelling with `?` placeholders (database-dialect.ts). */
 export interface SqlStatement {
@@ -56,13 +56,15 @@ export class BatchCommitter implements OnModuleDestroy {
   /** set while a flush loop runs; cleared by the loop itself in the same turn it sees the queue empty */
   private flushing = false;
   private readonly idle: Array<() => void> = [];
-  /** prepared multi-row INSERTs into views, by view, columns and number of rows */
-  private readonly statements = new Map<string, sqlite3.Statement>();
+  /** prepared multi-row INSERTs into views, one per view, columns and number of rows */
+  private readonly statements: SqliteStatements;
 
   constructor(
     private readonly ds: DataSource,
     private readonly writes: WriteSerializer,
-  ) {}
+  ) {
+    this.statements = new SqliteStatements(ds);
+  }
 
   commit(unit: readonly SqlStatement[]): Promise<void> {
     if (this.ds.options.type !== 'sqlite') {
@@ -97,9 +99,7 @@ export class BatchCommitter implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     if (this.flushing) await new Promise<void>((resolve) => this.idle.push(resolve));
-    const open = [...this.statements.values()];
-    this.statements.clear();
-    await Promise.all(open.map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
+    await this.statements.finalizeAll();
   }
 
   private enqueue(unit: { script: string } | { row: ViewRow }): Promise<void> {
@@ -170,16 +170,10 @@ export class BatchCommitter implements OnModuleDestroy {
     await this.exec(`${scripts}COMMIT;`);
   }
 
-  private insertRows(rows: ViewRow[]): Promise<void> {
-    const key = `${rows[0].view}(${rows[0].columns.join(',')})x${rows.length}`;
-    let statement = this.statements.get(key);
-    if (!statement) {
-      statement = this.connection().prepare(insertInto(rows[0], rows.length));
-      this.statements.set(key, statement);
-    }
-    const prepared = statement;
+  private async insertRows(rows: ViewRow[]): Promise<void> {
+    const statement = await this.statements.get(insertInto(rows[0], rows.length));
     const values = rows.flatMap((r) => r.values);
-    return new Promise((resolve, reject) => prepared.run(values, (err: Error | null) => (err ? reject(err) : resolve())));
+    return new Promise((resolve, reject) => statement.run(values, (err: Error | null) => (err ? reject(err) : resolve())));
   }
 
   /** After a failed statement SQLite keeps the transaction open; after a failed COMMIT it may not. */
@@ -188,12 +182,8 @@ export class BatchCommitter implements OnModuleDestroy {
   }
 
   private exec(script: string): Promise<void> {
-    const db = this.connection();
+    const db = sqliteConnection(this.ds);
     return new Promise((resolve, reject) => db.exec(script, (err) => (err ? reject(err) : resolve())));
-  }
-
-  private connection(): sqlite3.Database {
-    return (this.ds.driver as unknown as { databaseConnection: sqlite3.Database }).databaseConnection;
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type sqlite3 from 'sqlite3';
 import { sql as dialectSql } from './database-dialect.js';
+import { SqliteStatements } from './sqlite-statements.js';
 
 /**
  * Reads on central's hot paths with their statements prepared once. Through TypeORM on
@@ -12,26 +12,20 @@ import { sql as dialectSql } from './database-dialect.js';
  */
 @Injectable()
 export class PreparedReads implements OnModuleDestroy {
-  private readonly statements = new Map<string, sqlite3.Statement>();
+  private readonly statements: SqliteStatements;
 
-  constructor(private readonly ds: DataSource) {}
-
-  /** Rows of a statement in the SQLite spelling with `?` placeholders (database-dialect.ts). */
-  all<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
-    if (this.ds.options.type !== 'sqlite') return this.ds.query(dialectSql(sql), [...params]) as Promise<T[]>;
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      const db = (this.ds.driver as unknown as { databaseConnection: sqlite3.Database }).databaseConnection;
-      statement = db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    const prepared = statement;
-    return new Promise<T[]>((resolve, reject) => prepared.all([...params], (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows))));
+  constructor(private readonly ds: DataSource) {
+    this.statements = new SqliteStatements(ds);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    const open = [...this.statements.values()];
-    this.statements.clear();
-    await Promise.all(open.map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
+  /** Rows of a statement in the SQLite spelling with `?` placeholders (database-dialect.ts). */
+  async all<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
+    if (this.ds.options.type !== 'sqlite') return this.ds.query(dialectSql(sql), [...params]) as Promise<T[]>;
+    const statement = await this.statements.get(sql);
+    return new Promise<T[]>((resolve, reject) => statement.all([...params], (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows))));
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.statements.finalizeAll();
   }
 }

@@ -9,6 +9,7 @@ import { openSqlite } from '../../../src/common/sqlite-database.js';
 import { WriteSerializer } from '../../../src/common/write-serializer.js';
 import { BatchCommitter, type SqlStatement, type ViewRow } from '../../../src/common/batch-committer.js';
 import { isUniqueViolation } from '../../../src/common/database-dialect.js';
+import { PreparedReads } from '../../../src/common/prepared-reads.js';
 
 describe('batch committer: group commit of write units on SQLite (node-sqlite3, real file)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'batch-commit-'));
@@ -115,6 +116,19 @@ describe('batch committer: group commit of write units on SQLite (node-sqlite3, 
     await assert.rejects(committer.commitRow({ ...row('t3', 'x', Buffer.alloc(1)), values: ['t3', 'x'] }), /4 columns of item_unit given 2 values/);
     await assert.rejects(committer.commitRow({ ...row('t4', 'x', Buffer.alloc(1)), view: 'item_unit; DROP TABLE item' }), /not a plain SQL name/);
     assert.equal((await rows('item_log')).length, before);
+  });
+
+  it('a view or table SQLite cannot prepare a statement for is a rejected write or read, not a crash; once it exists, it works', async () => {
+    const reads = new PreparedReads(ds);
+    const later: ViewRow = { view: 'later_unit', columns: ['k'], values: ['l1'] };
+    await assert.rejects(committer.commitRow(later), /no such table: later_unit/);
+    await assert.rejects(reads.all('SELECT k FROM later_log', []), /no such table: later_log/);
+    await ds.query('CREATE TABLE later_log (k TEXT PRIMARY KEY)');
+    await ds.query('CREATE VIEW later_unit AS SELECT NULL AS k WHERE 0');
+    await ds.query('CREATE TRIGGER later_unit_write INSTEAD OF INSERT ON later_unit BEGIN INSERT INTO later_log (k) VALUES (NEW.k); END');
+    await committer.commitRow(later);
+    assert.deepEqual(await reads.all('SELECT k FROM later_log', []), [{ k: 'l1' }]);
+    await reads.onModuleDestroy();
   });
 
   it('keeps working after a refusal: the connection is not left inside a transaction', async () => {
