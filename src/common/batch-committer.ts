@@ -146,7 +146,8 @@ export class BatchCommitter implements OnModuleDestroy {
   /**
    * Units in ONE transaction, one fsync. Rows of a single view and nothing else are one INSERT,
    * which SQLite makes its own transaction; otherwise BEGIN IMMEDIATE, each view's INSERT, then
-   * the scripts and COMMIT.
+   * the scripts and COMMIT. Rows go before scripts whatever their order of arrival: units that
+   * arrive together do not depend on one another (each caller awaits its own commit first).
    */
   private async commitTogether(units: Pending[]): Promise<void> {
     const rows = new Map<string, ViewRow[]>();

@@ -26,7 +26,10 @@ export class SqliteStatements {
         const prepared = sqliteConnection(this.ds).prepare(sql, (err: Error | null) => (err ? reject(err) : resolve(prepared)));
       });
       this.statements.set(sql, statement);
-      statement.catch(() => this.statements.delete(sql));
+      const mine = statement;
+      mine.catch(() => {
+        if (this.statements.get(sql) === mine) this.statements.delete(sql);
+      });
     }
     return statement;
   }

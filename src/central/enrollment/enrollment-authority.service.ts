@@ -61,6 +61,12 @@ interface KnownDevice {
   enrolled_before: string | null;
 }
 
+/** An operational certificate built and signed, and what its record holds beside the device's details. */
+interface IssuedCertificate {
+  outcome: Extract<EnrollmentOutcome, { status: 'issued' }>;
+  record: { notAfter: string; confirmation: 'pending' | 'accepted' };
+}
+
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 /**
@@ -241,7 +247,7 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
     const order = await this.ds.getRepository(ProductionOrderEntity).findOneByOrFail({ orderId: current.orderId });
     const hardwareModule = c.identity.hardwareModule;
     const issued = this.issue(req, { orderId: current.orderId, productModel: order.productModel, deviceSerial: current.deviceSerial, hardwareModule }, keyHash, now);
-    const unit: SqlStatement[] = [issued.insert];
+    const unit: SqlStatement[] = [this.certificateInsert(req, { orderId: current.orderId, deviceSerial: current.deviceSerial }, keyHash, issued, now)];
     // the old certificate is superseded when its holder replaces it; a CMP cr adds a certificate beside it
     if (req.operation !== 'enroll') {
       unit.push({ sql: 'UPDATE operational_certificate SET revoked_at = ?, revocation_reason = ? WHERE serial_hex = ?', params: [now.toISOString(), REASON_SUPERSEDED, current.serialHex] });
@@ -255,13 +261,13 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
     return issued.outcome;
   }
 
-  /** The operational certificate built and signed, with what its record holds and the statement that writes it alone. */
+  /** The operational certificate built and signed, with what its record holds beside the device's details. */
   private issue(
     req: CheckedRequest,
     device: { orderId: string; productModel: string; deviceSerial: string; hardwareModule: { hwType: string; hwSerial: string } | null },
     keyHash: string,
     now: Date,
-  ): { outcome: Extract<EnrollmentOutcome, { status: 'issued' }>; record: { notAfter: string; confirmation: 'pending' | 'accepted' }; insert: SqlStatement } {
+  ): IssuedCertificate {
     const settings = this.config.enrollment;
     const product = settings.products.find((p) => p.model === device.productModel);
     const validityDays = product?.validityDays ?? settings.validityDays;
@@ -285,12 +291,16 @@ export class EnrollmentAuthorityService implements EnrollmentAuthority, Certific
       notAfter: new Date(notBefore.getTime() + validityDays * DAY_MS).toISOString(),
       confirmation: req.protocol === 'cmp' && !req.confirmed ? ('pending' as const) : ('accepted' as const),
     };
-    const insert: SqlStatement = {
+    return { outcome: { status: 'issued', certificate, serialHex, chain: this.caCertificates().chain }, record };
+  }
+
+  /** The statement that records an issued certificate on its own (a renewal; a greenfield enrollment writes it through its view). */
+  private certificateInsert(req: CheckedRequest, device: { orderId: string; deviceSerial: string }, keyHash: string, issued: IssuedCertificate, now: Date): SqlStatement {
+    return {
       sql: `INSERT INTO operational_certificate (serial_hex, ca_name, order_id, device_serial, key_hash, certificate, not_after, issued_at, protocol, confirmation)
         VALUES (?, 'operational-ca', ?, ?, ?, ?, ?, ?, ?, ?)`,
-      params: [serialHex, device.orderId, device.deviceSerial, keyHash, certificate, record.notAfter, now.toISOString(), req.protocol, record.confirmation],
+      params: [issued.outcome.serialHex, device.orderId, device.deviceSerial, keyHash, issued.outcome.certificate, issued.record.notAfter, now.toISOString(), req.protocol, issued.record.confirmation],
     };
-    return { outcome: { status: 'issued', certificate, serialHex, chain: this.caCertificates().chain }, record, insert };
   }
 
   async confirm(serialHex: string, accepted: boolean, reason?: string, options: { evenIfAccepted?: boolean } = {}): Promise<void> {
