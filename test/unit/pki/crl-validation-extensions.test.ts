@@ -66,6 +66,22 @@ describe('validation extensions for issued certificates (RFC 5280 §4.2.1.13, §
     assert.ok(!authorityInfoAccess({ ocsp: OCSP_URL }).includes(Buffer.from(ISSUER_URL)));
   });
 
+  it('ok the same URLs give the same extension every time, other URLs their own', () => {
+    const first = authorityInfoAccess({ ocsp: OCSP_URL, caIssuers: ISSUER_URL });
+    assert.deepEqual(authorityInfoAccess({ ocsp: OCSP_URL, caIssuers: ISSUER_URL }), first);
+    assert.notDeepEqual(authorityInfoAccess({ ocsp: OCSP_URL }), first);
+    assert.notDeepEqual(authorityInfoAccess({ caIssuers: OCSP_URL, ocsp: ISSUER_URL }), first);
+    assert.deepEqual(crlDistributionPoints(CRL_URL), crlDistributionPoints(CRL_URL));
+    assert.ok(crlDistributionPoints(`${CRL_URL}?2`).includes(Buffer.from(`${CRL_URL}?2`)));
+    // more distinct URLs than are remembered: each still encodes its own
+    for (let i = 0; i < 100; i++) assert.ok(crlDistributionPoints(`${CRL_URL}?n=${i}`).includes(Buffer.from(`?n=${i}`)));
+  });
+
+  it('fail a refused URL is refused every time (nothing remembered for it)', () => {
+    assert.throws(() => crlDistributionPoints('/crl/x.crl'), RangeError);
+    assert.throws(() => crlDistributionPoints('/crl/x.crl'), RangeError);
+  });
+
   const bad: Array<[string, () => Buffer]> = [
     ['a relative URI', () => crlDistributionPoints('/crl/x.crl')],
     ['a non-ASCII URI', () => crlDistributionPoints('http://exämple.com/x.crl')],
