@@ -8,10 +8,12 @@
  * round by round, and their ratio is what the run reports.
  *
  *   npm run bench:enroll-ab -- [--a DIST] [--b DIST] [--a-args=--flag] [--b-args=--flag]
- *     [--a-env "NAME=value …"] [--b-env "NAME=value …"] [--rounds 4] [--devices 1000] [--warmup 6000] [--concurrency 8] [--only est|cmp] [--state DIR]
+ *     [--a-env "NAME=value …"] [--b-env "NAME=value …"] [--a-config JSON] [--b-config JSON] [--rounds 4] [--devices 1000] [--warmup 6000] [--concurrency 8] [--only est|cmp] [--state DIR]
  *
  * DIST is the `dist` folder of a built checkout with its node_modules (this one by default), say
  * a `git worktree` of the commit before a change, built with `npx tsc -p tsconfig.json`.
+ * `--a-config` / `--b-config` merge settings into that central's config file, e.g.
+ * `--a-config '{"allocator":"system"}'` to weigh jemalloc against the C library's malloc.
  * `--state DIR` keeps the provisioned line there and reuses it in later runs (provisioning
  * 16,000 devices takes minutes); each run enrolls fresh copies of it.
  */
@@ -33,6 +35,8 @@ const { values } = parseArgs({
     'b-args': { type: 'string', default: '' },
     'a-env': { type: 'string', default: '' },
     'b-env': { type: 'string', default: '' },
+    'a-config': { type: 'string', default: '{}' },
+    'b-config': { type: 'string', default: '{}' },
     rounds: { type: 'string', default: '4' },
     devices: { type: 'string', default: '1000' },
     warmup: { type: 'string', default: '6000' },
@@ -54,6 +58,7 @@ if (availableParallelism() < 2) throw new Error('enroll-ab needs 2 or more CPUs:
 const needed = warmup + rounds * perRound;
 // read before anything starts, so a mistyped pair stops the run at once
 const [envA, envB] = [envOf(values['a-env']), envOf(values['b-env'])];
+const [configA, configB] = [settingsOf('--a-config', values['a-config']), settingsOf('--b-config', values['b-config'])];
 
 interface LineState {
   serials: string[];
@@ -91,14 +96,14 @@ interface Central {
 }
 
 /** A copy of the line's central (database and HSM token) started from `dist` on its own ports. */
-async function startCentral(name: string, dist: string, nodeArgs: string, env: Record<string, string>, lineDir: string): Promise<Central> {
+async function startCentral(name: string, dist: string, nodeArgs: string, env: Record<string, string>, settings: Record<string, unknown>, lineDir: string): Promise<Central> {
   const workDir = mkdtempSync(join(tmpdir(), `enroll-ab-${name}-`));
   cpSync(join(lineDir, 'central'), join(workDir, 'central'), { recursive: true });
   cpSync(join(lineDir, 'hsm'), join(workDir, 'hsm'), { recursive: true });
   const hsmConf = join(workDir, 'hsm', 'softhsm2.conf');
   writeFileSync(hsmConf, readFileSync(hsmConf, 'utf8').split(join(lineDir, 'hsm')).join(join(workDir, 'hsm')));
   const configPath = join(workDir, 'central', 'central.json');
-  const config = JSON.parse(readFileSync(configPath, 'utf8'));
+  const config = { ...JSON.parse(readFileSync(configPath, 'utf8')), ...settings };
   const [httpPort, tlsPort] = [await freePort(), await freePort()];
   config.databasePath = join(workDir, 'central', 'central.db');
   config.http.port = httpPort;
@@ -126,6 +131,17 @@ async function startCentral(name: string, dist: string, nodeArgs: string, env: R
 }
 
 /** "NAME=value NAME2=value2" as an environment (for LD_PRELOAD, GLIBC_TUNABLES, UV_THREADPOOL_SIZE …). */
+function settingsOf(option: string, text: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${option} takes a JSON object of central settings: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${option} takes a JSON object of central settings`);
+  return parsed as Record<string, unknown>;
+}
+
 function envOf(text: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const pair of text.split(' ').filter(Boolean)) {
@@ -155,12 +171,12 @@ const centrals: Central[] = [];
 try {
   const state = await provisionedLine(lineDir);
   const prepared = await prepareEnrollments(lineDir, state.serials.slice(0, needed), Buffer.from(state.rootPem), only);
-  const a = await startCentral('A', values.a, values['a-args'], envA, lineDir);
+  const a = await startCentral('A', values.a, values['a-args'], envA, configA, lineDir);
   centrals.push(a);
-  const b = await startCentral('B', values.b, values['b-args'], envB, lineDir);
+  const b = await startCentral('B', values.b, values['b-args'], envB, configB, lineDir);
   centrals.push(b);
   pinProcess(process.pid, `1-${availableParallelism() - 1}`);
-  console.log(`A: ${values['a-env']} ${values.a} ${values['a-args']}\nB: ${values['b-env']} ${values.b} ${values['b-args']}`);
+  console.log(`A: ${values['a-env']} ${values.a} ${values['a-args']} ${values['a-config']}\nB: ${values['b-env']} ${values.b} ${values['b-args']} ${values['b-config']}`);
   console.log(`both on CPU 0; warming each up with ${warmup} enrollments, then ${rounds} rounds of ${perRound} at each…`);
   const warm = await enrollAtBoth(a, b, prepared.splice(0, warmup));
   const warmFailed = [...warm.a, ...warm.b].filter((s) => s.status !== 200).length;

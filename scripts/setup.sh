@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what this project needs on a fresh Debian machine, once: system packages
 # (redis-server, softhsm2, opensc, socat, openssl, chromium, OpenSSL's PKCS#11 engine, the
-# field-enrollment clients curl / strongSwan pki / gnutls certtool, PostgreSQL, cfssl) and npm packages.
+# field-enrollment clients curl / strongSwan pki / gnutls certtool, PostgreSQL, cfssl, jemalloc) and npm packages.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,8 @@ done
 [ -e /usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so ] || need+=(libengine-pkcs11-openssl)
 [ -e /usr/lib/ipsec/plugins/libstrongswan-curl.so ] || need+=(libstrongswan-extra-plugins)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# jemalloc: central preloads it (src/common/allocator.ts, decision 0015)
+[ -e /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 ] || need+=(libjemalloc2)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -4,7 +4,10 @@ import { Logger } from '@nestjs/common';
 import { loadConfigFile } from '../config/validate-config.js';
 import { CentralConfig } from '../config/central-config.js';
 import { createHttpApp } from '../common/http-app.js';
-import { ensureEngineConfigured } from '../hsm/openssl-engine.js';
+import { engineEnvironment } from '../hsm/openssl-engine.js';
+import { runWithEnvironment } from '../common/process-environment.js';
+import { jemallocLoaded, planAllocator } from '../common/allocator.js';
+import { ConfigError } from '../common/domain-error.js';
 import { CentralModule } from './central.module.js';
 import { listenHttps } from './tls/https-listener.js';
 import { serveFieldProtocolsFirst } from './enrollment/field-protocol-routes.js';
@@ -17,10 +20,15 @@ async function main(): Promise<void> {
   const config = loadConfigFile(CentralConfig, path);
   // a bad DATABASE_URL stops here, before the HSM or a listener is touched
   const database = centralDatabaseTarget(config);
-  if (config.tls) {
-    const engineConfig = join(dirname(config.databasePath), 'openssl-pkcs11.cnf');
-    if (!ensureEngineConfigured(engineConfig, config.tls.engineModulePath, config.hsm.modulePath)) return;
-  }
+  // what only acts from a process's start: the TLS engine's OpenSSL config, the allocator
+  const allocator = planAllocator(config.allocator);
+  const engine = config.tls ? engineEnvironment(join(dirname(config.databasePath), 'openssl-pkcs11.cnf'), config.tls.engineModulePath, config.hsm.modulePath) : {};
+  if (!runWithEnvironment({ ...engine, ...allocator.env })) return;
+  if (allocator.warning) Logger.warn(allocator.warning, 'central');
+  const onJemalloc = jemallocLoaded();
+  // the loader ignores a preload it cannot map (another architecture): say what runs, not what was asked
+  if (config.allocator === 'jemalloc' && !onJemalloc) throw new ConfigError('allocator "jemalloc" is configured but the process started without it (LD_PRELOAD failed to load)');
+  Logger.log(`central allocator: ${onJemalloc ? allocator.description : 'the system allocator'}`, 'central');
   Logger.log(`central database: ${describeTarget(database)}`, 'central');
   const app = await createHttpApp(CentralModule.forConfig(config));
   await app.init();

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayNotEmpty, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '../pki/key-algorithm.js';
 import { HsmSettings, HttpSettings } from './common-config.js';
+import { ALLOCATOR_CHOICES, type AllocatorChoice } from '../common/allocator.js';
 
 export class StationCredential {
   @Matches(/^[A-Za-z0-9_-]{1,64}$/) stationId: string;
@@ -61,6 +62,8 @@ export class CentralConfig {
   @IsInt() @Min(1) @Max(24 * 60) sessionIdleMinutes: number = 30;
   /** …or this many hours after sign-in, whichever comes first */
   @IsInt() @Min(1) @Max(72) sessionMaxHours: number = 8;
+  /** which malloc the serving process runs with (src/common/allocator.ts, decision 0015) */
+  @IsIn(ALLOCATOR_CHOICES) allocator: AllocatorChoice = 'auto';
 }
 
 export const CENTRAL_CONFIG = Symbol('CENTRAL_CONFIG');

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { constants, setEngine } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { HsmConfig } from './hsm.port.js';
 
@@ -10,7 +9,7 @@ import type { HsmConfig } from './hsm.port.js';
  * context's private key to an engine by `privateKeyEngine` + `privateKeyIdentifier` (a PKCS#11
  * URI, RFC 7512). OpenSSL loads engines from its config file at start-up, which Node reads from
  * OPENSSL_CONF (section `nodejs_conf`): so a process that serves TLS from the HSM starts itself
- * again once with that variable set (docs/decisions/0006-tls-keys-in-the-hsm.md).
+ * again once with that variable set (`engineEnvironment` below) (docs/decisions/0006-tls-keys-in-the-hsm.md).
  */
 export const ENGINE_ID = 'pkcs11';
 
@@ -67,27 +66,19 @@ export function engineKeyUri(hsm: HsmConfig, keyLabel: string): string {
 }
 
 /**
- * Make sure this process runs with the engine configured. Returns true when it does; otherwise
- * it starts a copy of itself with OPENSSL_CONF set, passes signals and the exit code through,
- * and returns false (the caller then does nothing more). The copy stops when this process dies,
- * even by SIGKILL: it watches the IPC channel between the two.
+ * What a process needs in its environment to run with the engine configured: writes the OpenSSL
+ * config file (unless it already holds this text) and returns the variable that names it, for
+ * `runWithEnvironment` (src/common/process-environment.ts) to start the serving copy with.
  */
-export function ensureEngineConfigured(configFile: string, engineModulePath: string, pkcs11ModulePath: string): boolean {
+export function engineEnvironment(configFile: string, engineModulePath: string, pkcs11ModulePath: string): { OPENSSL_CONF: string } {
   const path = resolve(configFile);
-  if (process.env.OPENSSL_CONF === path && process.env.BIRTHCERT_ENGINE_CHILD === '1') {
-    process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
-    return true;
-  }
   if (!existsSync(engineModulePath)) {
     throw new Error(`OpenSSL PKCS#11 engine not found at ${engineModulePath} (install libengine-pkcs11-openssl, or set tls.engineModulePath)`);
   }
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, engineConfigText(engineModulePath, pkcs11ModulePath), { mode: 0o600 });
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, OPENSSL_CONF: path, BIRTHCERT_ENGINE_CHILD: '1' },
-  });
-  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => child.kill(sig));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-  return false;
+  const text = engineConfigText(engineModulePath, pkcs11ModulePath);
+  if (!existsSync(path) || readFileSync(path, 'utf8') !== text) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text, { mode: 0o600 });
+  }
+  return { OPENSSL_CONF: path };
 }

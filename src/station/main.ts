@@ -5,7 +5,8 @@ import { loadStationConfig } from '../config/station-config.js';
 import { ConfigError } from '../common/domain-error.js';
 import { createHttpApp } from '../common/http-app.js';
 import { StationModule } from './station.module.js';
-import { ensureEngineConfigured } from '../hsm/openssl-engine.js';
+import { engineEnvironment } from '../hsm/openssl-engine.js';
+import { runWithEnvironment } from '../common/process-environment.js';
 
 /** Station entry point: `STATION_CONFIG=path/to/station.json node dist/src/station/main.js` */
 async function main(): Promise<void> {
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   // audit sync over mutual TLS: OpenSSL must reach the TLS client key in the HSM (decision 0008)
   if (config.central.tlsUrl) {
     const engineConfig = join(dirname(config.databasePath), 'openssl-pkcs11.cnf');
-    if (!ensureEngineConfigured(engineConfig, config.central.engineModulePath, config.hsm.modulePath)) return;
+    if (!runWithEnvironment(engineEnvironment(engineConfig, config.central.engineModulePath, config.hsm.modulePath))) return;
   }
   for (const warning of warnings) Logger.warn(warning, 'station');
   const app = await createHttpApp(StationModule.forConfig(config));

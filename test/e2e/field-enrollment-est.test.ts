@@ -40,6 +40,17 @@ describe('e2e: EST greenfield enrollment with curl and strongSwan pki', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('central serves from a copy of itself with the engine configuration and jemalloc mapped, and says so at boot', async () => {
+    const { execFileSync } = await import('node:child_process');
+    // the process the demo started only waits; the copy it started serves (src/common/process-environment.ts)
+    const serving = Number(execFileSync('pgrep', ['-P', String(line.central.pid)]).toString().trim().split('\n')[0]);
+    assert.ok(serving > 0, 'central started its serving copy');
+    const maps = readFileSync(`/proc/${serving}/maps`, 'utf8');
+    assert.match(maps, /\/libjemalloc\.so\.2$/m, 'jemalloc is mapped into the serving process');
+    assert.match(readFileSync(`/proc/${serving}/environ`, 'utf8'), /OPENSSL_CONF=[^\0]*openssl-pkcs11\.cnf/);
+    assert.match(readFileSync(join(dir, 'logs', 'central.log'), 'utf8'), /central allocator: jemalloc \(\/\S+libjemalloc\.so\.2\)/);
+  });
+
   it('cacerts and csrattrs answer over TLS; strongSwan pki --estca trusts the CA chain', async () => {
     const { execFileSync } = await import('node:child_process');
     execFileSync('pki', ['--estca', '--url', line.centralTlsUrl, '--cacert', root, '--caout', join(work, 'ca.pem'), '--outform', 'pem', '--force'], { stdio: 'pipe' });
