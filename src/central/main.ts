@@ -6,7 +6,7 @@ import { CentralConfig } from '../config/central-config.js';
 import { createHttpApp } from '../common/http-app.js';
 import { engineEnvironment } from '../hsm/openssl-engine.js';
 import { runWithEnvironment } from '../common/process-environment.js';
-import { jemallocLoaded, planAllocator } from '../common/allocator.js';
+import { mappedJemalloc, planAllocator } from '../common/allocator.js';
 import { ConfigError } from '../common/domain-error.js';
 import { CentralModule } from './central.module.js';
 import { listenHttps } from './tls/https-listener.js';
@@ -25,10 +25,9 @@ async function main(): Promise<void> {
   const engine = config.tls ? engineEnvironment(join(dirname(config.databasePath), 'openssl-pkcs11.cnf'), config.tls.engineModulePath, config.hsm.modulePath) : {};
   if (!runWithEnvironment({ ...engine, ...allocator.env })) return;
   if (allocator.warning) Logger.warn(allocator.warning, 'central');
-  const onJemalloc = jemallocLoaded();
-  // the loader ignores a preload it cannot map (another architecture): say what runs, not what was asked
-  if (config.allocator === 'jemalloc' && !onJemalloc) throw new ConfigError('allocator "jemalloc" is configured but the process started without it (LD_PRELOAD failed to load)');
-  Logger.log(`central allocator: ${onJemalloc ? allocator.description : 'the system allocator'}`, 'central');
+  const jemalloc = mappedJemalloc();
+  if (config.allocator === 'jemalloc' && !jemalloc) throw new ConfigError('allocator "jemalloc" is configured but the process started without it (LD_PRELOAD failed to load)');
+  Logger.log(`central allocator: ${jemalloc ? `jemalloc (${jemalloc})` : 'the system allocator'}`, 'central');
   Logger.log(`central database: ${describeTarget(database)}`, 'central');
   const app = await createHttpApp(CentralModule.forConfig(config));
   await app.init();

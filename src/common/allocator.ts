@@ -26,12 +26,9 @@ export const JEMALLOC_PATHS = [
 export interface AllocatorPlan {
   /** variables the serving process must start with (runWithEnvironment) */
   env: Record<string, string>;
-  /** the allocator it will run with, in words, for the boot log */
-  description: string;
   /** set when `auto` found no jemalloc: what the operator could do about it */
   warning?: string;
 }
-
 
 const isJemalloc = (path: string): boolean => /(^|\/)libjemalloc\.so/.test(path);
 
@@ -40,10 +37,9 @@ const isJemalloc = (path: string): boolean => /(^|\/)libjemalloc\.so/.test(path)
  * (jemalloc goes first); one that already preloads jemalloc is left as it is.
  */
 export function planAllocator(choice: AllocatorChoice, env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = existsSync): AllocatorPlan {
-  if (choice === 'system') return { env: {}, description: 'the system allocator (configured)' };
+  if (choice === 'system') return { env: {} };
   const preloaded = (env.LD_PRELOAD ?? '').split(/[\s:]+/).filter(Boolean);
-  const already = preloaded.find(isJemalloc);
-  if (already) return { env: {}, description: `jemalloc (${already})` };
+  if (preloaded.some(isJemalloc)) return { env: {} };
   const found = JEMALLOC_PATHS.find((p) => exists(p));
   if (!found) {
     if (choice === 'jemalloc') {
@@ -51,18 +47,24 @@ export function planAllocator(choice: AllocatorChoice, env: NodeJS.ProcessEnv = 
     }
     return {
       env: {},
-      description: 'the system allocator',
       warning: 'jemalloc not found (install libjemalloc2): central runs on the system allocator and takes ~6% more CPU per enrollment',
     };
   }
-  return { env: { LD_PRELOAD: [found, ...preloaded].join(' ') }, description: `jemalloc (${found})` };
+  return { env: { LD_PRELOAD: [found, ...preloaded].join(' ') } };
 }
 
-/** Whether jemalloc is mapped into this process: what the boot log reports, not what was asked. */
-export function jemallocLoaded(maps: () => string = () => readFileSync('/proc/self/maps', 'utf8')): boolean {
+/**
+ * The jemalloc mapped into this process, or null: what the boot log reports is what runs, not
+ * what was asked (the loader skips a preload it cannot map, say one built for another machine).
+ */
+export function mappedJemalloc(maps: () => string = () => readFileSync('/proc/self/maps', 'utf8')): string | null {
   try {
-    return maps().split('\n').some((line) => isJemalloc(line.trim().split(/\s+/)[5] ?? ''));
+    for (const line of maps().split('\n')) {
+      const path = line.trim().split(/\s+/)[5] ?? '';
+      if (isJemalloc(path)) return path;
+    }
   } catch {
-    return false;
+    // no /proc: say nothing we cannot see
   }
+  return null;
 }
