@@ -20,14 +20,15 @@ async function main(): Promise<void> {
   const config = loadConfigFile(CentralConfig, path);
   // a bad DATABASE_URL stops here, before the HSM or a listener is touched
   const database = centralDatabaseTarget(config);
-  // what only acts from a process's start: the TLS engine's OpenSSL config, the allocator
+  // what only acts from a process's start: the TLS engine's OpenSSL config, the allocator, V8's heap growth
   const allocator = planAllocator(config.allocator);
   const engine = config.tls ? engineEnvironment(join(dirname(config.databasePath), 'openssl-pkcs11.cnf'), config.tls.engineModulePath, config.hsm.modulePath) : {};
-  if (!runWithEnvironment({ ...engine, ...allocator.env })) return;
+  const heapGrowth = config.heapGrowingPercent > 0 ? [`--heap-growing-percent=${config.heapGrowingPercent}`] : [];
+  if (!runWithEnvironment({ ...engine, ...allocator.env }, heapGrowth)) return;
   if (allocator.warning) Logger.warn(allocator.warning, 'central');
   const jemalloc = mappedJemalloc();
   if (config.allocator === 'jemalloc' && !jemalloc) throw new ConfigError('allocator "jemalloc" is configured but the process started without it (LD_PRELOAD failed to load)');
-  Logger.log(`central allocator: ${jemalloc ? `jemalloc (${jemalloc})` : 'the system allocator'}`, 'central');
+  Logger.log(`central allocator: ${jemalloc ? `jemalloc (${jemalloc})` : 'the system allocator'}; V8 heap growth: ${config.heapGrowingPercent > 0 ? `${config.heapGrowingPercent}%` : "V8's own"}`, 'central');
   Logger.log(`central database: ${describeTarget(database)}`, 'central');
   const app = await createHttpApp(CentralModule.forConfig(config));
   await app.init();

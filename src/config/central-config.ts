@@ -64,6 +64,11 @@ export class CentralConfig {
   @IsInt() @Min(1) @Max(72) sessionMaxHours: number = 8;
   /** which malloc the serving process runs with (src/common/allocator.ts, decision 0015) */
   @IsIn(ALLOCATOR_CHOICES) allocator: AllocatorChoice = 'auto';
+  /**
+   * how far V8 lets the old generation grow past what its last full collection kept before the
+   * next one (V8's --heap-growing-percent; 0 leaves it to V8): decision 0016
+   */
+  @IsInt() @Min(0) @Max(300) heapGrowingPercent: number = 200;
 }
 
 export const CENTRAL_CONFIG = Symbol('CENTRAL_CONFIG');

@@ -40,7 +40,7 @@ describe('e2e: EST greenfield enrollment with curl and strongSwan pki', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('central serves from a copy of itself with the engine configuration and jemalloc mapped, and says so at boot', async () => {
+  it('central serves from a copy of itself with the engine configuration, jemalloc mapped and V8\'s heap growth set, and says so at boot', async () => {
     const { execFileSync } = await import('node:child_process');
     // the process the demo started only waits; the copy it started serves (src/common/process-environment.ts)
     const serving = Number(execFileSync('pgrep', ['-P', String(line.central.pid)]).toString().trim().split('\n')[0]);
@@ -48,6 +48,8 @@ describe('e2e: EST greenfield enrollment with curl and strongSwan pki', () => {
     const maps = readFileSync(`/proc/${serving}/maps`, 'utf8');
     assert.match(maps, /\/libjemalloc\.so\.2$/m, 'jemalloc is mapped into the serving process');
     assert.match(readFileSync(`/proc/${serving}/environ`, 'utf8'), /OPENSSL_CONF=[^\0]*openssl-pkcs11\.cnf/);
+    // V8's old generation grows to three times what a full collection kept (decision 0016)
+    assert.ok(readFileSync(`/proc/${serving}/cmdline`, 'utf8').split('\0').includes('--heap-growing-percent=200'), 'the serving copy runs with the heap growth flag');
     assert.match(readFileSync(join(dir, 'logs', 'central.log'), 'utf8'), /central allocator: jemalloc \(\/\S+libjemalloc\.so\.2\)/);
   });
 
