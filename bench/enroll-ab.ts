@@ -130,7 +130,7 @@ async function startCentral(name: string, dist: string, nodeArgs: string, env: R
   return { name, proc, serverPid, urls: { tlsUrl: `https://127.0.0.1:${tlsPort}`, httpUrl: `http://127.0.0.1:${httpPort}` }, workDir };
 }
 
-/** "NAME=value NAME2=value2" as an environment (for LD_PRELOAD, GLIBC_TUNABLES, UV_THREADPOOL_SIZE …). */
+/** `--a-config` / `--b-config`: a JSON object of settings merged into that central's config file. */
 function settingsOf(option: string, text: string): Record<string, unknown> {
   let parsed: unknown;
   try {
@@ -142,6 +142,7 @@ function settingsOf(option: string, text: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/** "NAME=value NAME2=value2" as an environment (for LD_PRELOAD, GLIBC_TUNABLES, UV_THREADPOOL_SIZE …). */
 function envOf(text: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const pair of text.split(' ').filter(Boolean)) {

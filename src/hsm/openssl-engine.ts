@@ -9,7 +9,7 @@ import type { HsmConfig } from './hsm.port.js';
  * context's private key to an engine by `privateKeyEngine` + `privateKeyIdentifier` (a PKCS#11
  * URI, RFC 7512). OpenSSL loads engines from its config file at start-up, which Node reads from
  * OPENSSL_CONF (section `nodejs_conf`): so a process that serves TLS from the HSM starts itself
- * again once with that variable set (`engineEnvironment` below) (docs/decisions/0006-tls-keys-in-the-hsm.md).
+ * again once with that variable set (`engineEnvironment` below; docs/decisions/0006-tls-keys-in-the-hsm.md).
  */
 export const ENGINE_ID = 'pkcs11';
 
